@@ -1,0 +1,3 @@
+"""bundlegen: multi-region ML serving projects as Databricks Asset Bundles."""
+
+__version__ = "0.1.0"

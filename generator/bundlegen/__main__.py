@@ -1,0 +1,3 @@
+from bundlegen.cli import main
+
+main()

@@ -1,0 +1,112 @@
+"""The `bundlegen` command line: parse arguments, call the core, print, exit.
+
+This is the only module that prints or knows exit codes: 0 clean, 1 findings (lint),
+2 bad usage or bad input, 3 an internal error (a bug; set BUNDLEGEN_DEBUG=1 for the traceback).
+Heavy modules are imported inside the commands, so `--help` and `--version` start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from bundlegen import __version__
+from bundlegen.errors import BundlegenError
+
+INTERNAL_ERROR = 3
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BundlegenError as err:
+            for line in str(err).splitlines():
+                click.echo(f"error: {line}", err=True)
+            ctx.exit(err.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as err:  # a bug: say so in one line, not with a traceback
+            if os.environ.get("BUNDLEGEN_DEBUG"):
+                raise
+            click.echo(
+                f"bundlegen: internal error: {type(err).__name__}: {err} "
+                "(set BUNDLEGEN_DEBUG=1 for details, and please report it)",
+                err=True,
+            )
+            ctx.exit(INTERNAL_ERROR)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bundlegen")
+def cli() -> None:
+    """Scaffold and maintain multi-region ML serving projects as Databricks Asset Bundles."""
+
+
+def _cookiecutter_prompter(key, default, prompts):
+    from cookiecutter.prompt import read_user_choice, read_user_dict, read_user_variable
+
+    if isinstance(default, list):
+        return read_user_choice(key, default, prompts)
+    if isinstance(default, dict):
+        return read_user_dict(key, default, prompts)
+    return read_user_variable(key, default, prompts)
+
+
+@cli.command()
+@click.option(
+    "--spec",
+    "spec_path",
+    type=click.Path(path_type=Path, dir_okay=True),
+    help="Spec file (bundlegen.yml). Without it, the embedded demo spec is the default.",
+)
+@click.option(
+    "--output-dir",
+    "-o",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="Folder in which the project folder is created.",
+)
+@click.option("--no-input", is_flag=True, help="Do not prompt; use defaults for what the spec leaves out.")
+@click.option("--force", is_flag=True, help="Overwrite the generated files of an existing project.")
+def new(spec_path: Path | None, output_dir: Path, no_input: bool, force: bool) -> None:
+    """Create a project: OUTPUT_DIR/<project_slug>/ from a spec, through the template."""
+    from bundlegen.scaffold import create_project
+
+    if spec_path is not None and not spec_path.exists():
+        raise click.BadParameter(f"{spec_path}: no such file", param_hint="--spec")
+    try:
+        created = create_project(
+            spec_path,
+            output_dir,
+            prompter=None if no_input else _cookiecutter_prompter,
+            force=force,
+        )
+    except EOFError:
+        raise click.UsageError("input ended before every question was answered; use --no-input")
+    p = created.project
+    regions = ", ".join(f"{r.name} ({r.role})" for r in p.regions)
+    verb = "Updated" if created.replaced else "Created"
+    click.echo(f"{verb} {created.path}")
+    click.echo(f"  {p.cloud_name}, {len(p.regions)} region(s): {regions}")
+    if p.realtime:
+        split = ", ".join(f"{v.name} {v.traffic}%" for v in p.variants)
+        click.echo(f"  endpoint {p.endpoint_name}: {split}")
+    click.echo(f"  CI: {', '.join(p.ci)}")
+    click.echo("Next:")
+    click.echo(f"  cd {created.path}")
+    click.echo("  bundlegen lint . serving          # offline checks, as CI runs them")
+    click.echo("  databricks bundle validate -t dev  # needs a workspace login")
+    click.echo("  README.md explains the first deploy to a fresh workspace.")
+
+
+def main() -> None:
+    cli(prog_name="bundlegen")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

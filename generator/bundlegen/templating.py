@@ -1,0 +1,136 @@
+"""The Cookiecutter template, driven from Python: answers in, a rendered project out.
+
+bundlegen renders through Cookiecutter's own `generate_files`, hooks and Jinja extensions, so
+`bundlegen new` and `cookiecutter template/` produce the same project for the same answers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import sys
+from collections import OrderedDict
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable
+
+from bundlegen.errors import BundlegenError
+from bundlegen.paths import template_dir
+
+# Keys of the answers whose value is a whole collection: a spec replaces them, never merges.
+COLLECTIONS = {"regions", "variants", "architectures", "emails", "ci"}
+
+
+@contextlib.contextmanager
+def _template_on_path():
+    """Cookiecutter imports `_extensions` from the template folder; so does bundlegen."""
+    folder = str(template_dir())
+    added = folder not in sys.path
+    if added:
+        sys.path.append(folder)
+    try:
+        yield
+    finally:
+        if added:
+            sys.path.remove(folder)
+
+
+def ext() -> ModuleType:
+    """template/bundlegen_ext.py: the checks and derived names the template renders with."""
+    module = sys.modules.get("bundlegen_ext")
+    if module is None:
+        path = template_dir() / "bundlegen_ext.py"
+        spec = importlib.util.spec_from_file_location("bundlegen_ext", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["bundlegen_ext"] = module  # the same module Cookiecutter will import
+        spec.loader.exec_module(module)
+    return module
+
+
+def template_context() -> OrderedDict:
+    with (template_dir() / "cookiecutter.json").open(encoding="utf-8") as handle:
+        return json.load(handle, object_pairs_hook=OrderedDict)
+
+
+def _merge(default: Any, given: Any, key: str | None = None) -> Any:
+    if isinstance(default, dict) and isinstance(given, dict) and key not in COLLECTIONS:
+        merged = OrderedDict(default)
+        for k, v in given.items():
+            merged[k] = _merge(default.get(k), v, k)
+        return merged
+    return given
+
+
+Prompter = Callable[[str, Any, dict], Any]
+
+
+def build_answers(spec: dict, prompter: Prompter | None = None) -> OrderedDict:
+    """The answers for the template: the spec's values, and for what it leaves out the
+    template's defaults (rendered as Cookiecutter renders them) or, with a prompter, the
+    user's answer to Cookiecutter's prompt.
+    """
+    from cookiecutter.environment import StrictEnvironment
+    from cookiecutter.prompt import render_variable
+
+    raw = template_context()
+    prompts = raw.get("__prompts__", {})
+    with _template_on_path():
+        env = StrictEnvironment(context={"cookiecutter": raw})
+    answers: OrderedDict = OrderedDict()
+    # Cookiecutter's order: plain and choice variables first, then dicts (which may use them).
+    for dicts in (False, True):
+        for key, default in raw.items():
+            if key.startswith("_") or isinstance(default, dict) != dicts:
+                continue
+            if isinstance(default, list):  # a choice: the first option is the default
+                rendered = [render_variable(env, option, answers) for option in default]
+            else:
+                rendered = render_variable(env, default, answers)
+            if key in spec and not (dicts and isinstance(spec[key], dict)):
+                answers[key] = spec[key]
+            elif key in spec:
+                answers[key] = _merge(rendered, spec[key])
+            elif prompter is not None:
+                answers[key] = prompter(key, rendered, prompts)
+            else:
+                answers[key] = rendered[0] if isinstance(default, list) else rendered
+    for key, value in raw.items():
+        if key.startswith("_"):
+            answers[key] = value
+    return answers
+
+
+def answer_problems(answers: dict) -> list[str]:
+    """The template's own verdict on a set of answers (what its pre_gen hook checks)."""
+    e = ext()
+    clean = e.coerce_answers({k: v for k, v in answers.items() if not k.startswith("_")})
+    return [f"{e.format_path(path)}: {message}" for path, message in e.problems(clean)]
+
+
+def project_of(answers: dict):
+    """The normalized project (regions, variants, targets) the files are rendered from."""
+    return ext().Project(answers)
+
+
+def render(answers: dict, output_dir: Path) -> Path:
+    """Render the template into output_dir (which must not hold the project yet)."""
+    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.generate import generate_files
+
+    context = {
+        "cookiecutter": dict(answers),
+        "_cookiecutter": {k: v for k, v in answers.items() if not k.startswith("_")},
+    }
+    try:
+        with _template_on_path():
+            return Path(
+                generate_files(
+                    repo_dir=str(template_dir()),
+                    context=context,
+                    output_dir=str(output_dir),
+                    accept_hooks=True,
+                )
+            )
+    except CookiecutterException as err:
+        raise BundlegenError(f"the template could not render these answers: {err}") from None

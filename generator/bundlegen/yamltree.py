@@ -1,0 +1,96 @@
+"""YAML as a tree of nodes that remember where they came from.
+
+Every reader of YAML in bundlegen goes through here: spec files, bundles (lint, regions,
+traffic) and edits, which change the text at the positions the nodes give rather than dumping
+the document again (so comments, quoting and layout stay byte for byte).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from bundlegen.errors import InputError, Location
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+__all__ = [
+    "MappingNode",
+    "Node",
+    "ScalarNode",
+    "SequenceNode",
+    "compose",
+    "compose_file",
+    "get",
+    "items",
+    "location",
+    "to_python",
+]
+
+
+def compose(text: str, filename: str) -> Node | None:
+    """Parse one YAML document into nodes; a syntax error names the file, line and column."""
+    try:
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        problem = err.problem or err.context or "invalid YAML"
+        loc = Location(filename, mark.line + 1, mark.column + 1) if mark else Location(filename)
+        raise InputError(f"invalid YAML: {problem}", loc) from None
+    except yaml.YAMLError as err:  # a reader error (bad bytes) has no problem_mark
+        raise InputError(f"invalid YAML: {err}", Location(filename)) from None
+
+
+def compose_file(path: Path, display: str | None = None) -> tuple[str, Node | None]:
+    """Read and parse a file; returns its text too, for edits at node positions."""
+    name = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no such file", Location(name)) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read: {err}", Location(name)) from None
+    return text, compose(text, name)
+
+
+def location(node: Node, filename: str) -> Location:
+    return Location(filename, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def items(node: Node | None) -> list[tuple[ScalarNode, Node]]:
+    """Key and value nodes of a mapping node ([] for anything else)."""
+    if isinstance(node, MappingNode):
+        return [(k, v) for k, v in node.value if isinstance(k, ScalarNode)]
+    return []
+
+
+def get(node: Node | None, *path: str | int) -> Node | None:
+    """The node at a path of mapping keys and sequence indexes, or None."""
+    for step in path:
+        if isinstance(step, int):
+            if not isinstance(node, SequenceNode) or not -len(node.value) <= step < len(node.value):
+                return None
+            node = node.value[step]
+            continue
+        found = None
+        for key, value in items(node):
+            if key.value == step:
+                found = value  # the last duplicate wins, as in the Databricks CLI
+        if found is None:
+            return None
+        node = found
+    return node
+
+
+class _Constructor(yaml.constructor.SafeConstructor):
+    pass
+
+
+def to_python(node: Node | None) -> Any:
+    """Plain Python data for a node (merge keys applied, duplicate keys: last wins)."""
+    if node is None:
+        return None
+    return _Constructor().construct_document(node)

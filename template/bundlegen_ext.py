@@ -1,0 +1,545 @@
+"""Checks and derived names shared by the Cookiecutter template and the bundlegen CLI.
+
+Cookiecutter loads this module as a Jinja extension (cookiecutter.json `_extensions`); the
+bundlegen CLI imports the same file. It needs only the standard library and Jinja, so the
+template works with nothing but cookiecutter installed.
+
+- `problems(answers)` checks a spec or the Cookiecutter answers against
+  ../schemas/spec.schema.json and the rules a schema cannot express, and returns
+  (path, message) pairs.
+- `Project(answers)` is the normalized view every template file renders from.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import pass_context
+from jinja2.ext import Extension
+
+Path_ = tuple  # a path into the document: mapping keys and list indexes
+
+SCHEMA_FILE = "spec.schema.json"
+
+# The workspace host suffixes of each cloud (commercial, government and sovereign clouds).
+HOST_SUFFIXES = {
+    "aws": (".cloud.databricks.com", ".cloud.databricks.us", ".cloud.databricks.mil"),
+    "azure": (".azuredatabricks.net", ".databricks.azure.us", ".databricks.azure.cn"),
+    "gcp": (".gcp.databricks.com",),
+}
+CLOUD_NAMES = {"aws": "AWS", "azure": "Azure", "gcp": "GCP"}
+A_CLOUD = {"aws": "an AWS", "azure": "an Azure", "gcp": "a GCP"}
+
+# How each cloud names its regions, with an example for the message.
+REGION_PATTERNS = {
+    "aws": (re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$"), "us-east-1"),
+    "azure": (re.compile(r"^[a-z]+[0-9]?$"), "westeurope"),
+    "gcp": (re.compile(r"^[a-z]+-[a-z]+[0-9]+$"), "europe-west1"),
+}
+
+# Demo workspaces of the embedded default spec, per cloud (two regions).
+DEMO = {
+    "aws": [
+        ("us-east-1", "https://dbc-1234567890123456.cloud.databricks.com"),
+        ("eu-west-1", "https://dbc-6543210987654321.cloud.databricks.com"),
+    ],
+    "azure": [
+        ("eastus2", "https://adb-1234567890123456.7.azuredatabricks.net"),
+        ("westeurope", "https://adb-6543210987654321.1.azuredatabricks.net"),
+    ],
+    "gcp": [
+        ("us-central1", "https://1234567890123456.7.gcp.databricks.com"),
+        ("europe-west1", "https://6543210987654321.1.gcp.databricks.com"),
+    ],
+}
+
+# Plain scalars that YAML 1.1 reads as booleans, null or numbers: refused as names, so every
+# generated file reads back with the strings the user wrote.
+_YAML_NON_STRING = re.compile(
+    r"^(y|yes|n|no|true|false|on|off|null|~|[-+]?(\.[0-9]+|[0-9][0-9_]*)(\.[0-9_]*)?([eE][-+]?[0-9]+)?)$",
+    re.IGNORECASE,
+)
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+# --------------------------------------------------------------------------- schema checks
+
+
+def schema_path() -> Path:
+    """The spec schema: ../schemas beside the template, in a checkout and in the wheel alike."""
+    return Path(__file__).resolve().parent.parent / "schemas" / SCHEMA_FILE
+
+
+@lru_cache(maxsize=1)
+def load_schema() -> dict:
+    return json.loads(schema_path().read_text(encoding="utf-8"))
+
+
+def format_path(path: Path_) -> str:
+    out = ""
+    for step in path:
+        if isinstance(step, int):
+            out += f"[{step}]"
+        else:
+            out += ("." if out else "") + str(step)
+    return out or "(top level)"
+
+
+_TYPES = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+}
+_TYPE_WORDS = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+}
+
+
+def _kind(value: Any) -> str:
+    for name in ("boolean", "integer", "number", "string", "array", "object", "null"):
+        if _TYPES[name](value):
+            return {"object": "a mapping", "array": "a list", "null": "empty"}.get(
+                name, _TYPE_WORDS.get(name, name)
+            )
+    return type(value).__name__
+
+
+class _Validator:
+    """The subset of JSON Schema 2020-12 that spec.schema.json uses, with readable messages.
+
+    jsonschema-rs validates the same file in the test suite, so the schema stays standard;
+    this exists because the template must work with only cookiecutter installed.
+    """
+
+    def __init__(self, root: dict):
+        self.root = root
+
+    def resolve(self, schema: dict) -> dict:
+        while "$ref" in schema:
+            target = self.root
+            for part in schema["$ref"].lstrip("#/").split("/"):
+                target = target[part]
+            rest = {k: v for k, v in schema.items() if k != "$ref"}
+            schema = {**target, **rest}
+        return schema
+
+    def types_of(self, schema: dict) -> set[str]:
+        schema = self.resolve(schema)
+        if "type" in schema:
+            return {schema["type"]} if isinstance(schema["type"], str) else set(schema["type"])
+        if "enum" in schema:
+            return {"string"} if all(isinstance(e, str) for e in schema["enum"]) else set()
+        if "oneOf" in schema:
+            return set().union(*(self.types_of(s) for s in schema["oneOf"]))
+        return set()
+
+    def validate(self, value: Any, schema: dict, path: Path_ = ()) -> list[tuple[Path_, str]]:
+        schema = self.resolve(schema)
+        custom = schema.get("errorMessage")
+
+        if "oneOf" in schema:
+            # Report against the branch whose type matches the value, not "matches no branch".
+            branches = [s for s in schema["oneOf"] if self._type_ok(value, self.resolve(s))]
+            if not branches:
+                words = sorted({_TYPE_WORDS.get(t, t) for t in self.types_of(schema)})
+                return [(path, f"must be {' or '.join(words)}, not {_kind(value)}")]
+            return self.validate(value, branches[0], path)
+
+        if not self._type_ok(value, schema):
+            words = sorted(_TYPE_WORDS.get(t, t) for t in self.types_of(schema))
+            return [(path, f"must be {' or '.join(words)}, not {_kind(value)}")]
+
+        if "enum" in schema and value not in schema["enum"]:
+            choices = ", ".join(str(e) for e in schema["enum"])
+            hint = _near(value, schema["enum"]) if isinstance(value, str) else ""
+            return [(path, f"must be one of {choices}, not {value!r}{hint}")]
+
+        if isinstance(value, str):
+            if (
+                len(value) < schema.get("minLength", 0)
+                or len(value) > schema.get("maxLength", 10**9)
+                or ("pattern" in schema and not re.search(schema["pattern"], value))
+            ):
+                return [(path, f"{value!r} {custom or 'is not valid here'}")]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if value < schema.get("minimum", float("-inf")) or value > schema.get(
+                "maximum", float("inf")
+            ):
+                low, high = schema.get("minimum"), schema.get("maximum")
+                return [(path, f"must be from {low} to {high}, not {value}")]
+        if isinstance(value, list):
+            return self._array(value, schema, path, custom)
+        if isinstance(value, dict):
+            return self._object(value, schema, path, custom)
+        return []
+
+    def _type_ok(self, value: Any, schema: dict) -> bool:
+        types = self.types_of(schema)
+        return not types or any(_TYPES[t](value) for t in types)
+
+    def _array(self, value: list, schema: dict, path: Path_, custom: str | None):
+        if len(value) < schema.get("minItems", 0):
+            return [(path, custom or f"must have at least {schema['minItems']} item(s)")]
+        if schema.get("uniqueItems"):
+            seen = []
+            for i, item in enumerate(value):
+                if item in seen:
+                    return [(path + (i,), f"{item!r} is listed twice")]
+                seen.append(item)
+        found = []
+        if "items" in schema:
+            for i, item in enumerate(value):
+                found += self.validate(item, schema["items"], path + (i,))
+        return found
+
+    def _object(self, value: dict, schema: dict, path: Path_, custom: str | None):
+        found = []
+        if len(value) < schema.get("minProperties", 0):
+            return [(path, custom or "must not be empty")]
+        props = schema.get("properties", {})
+        patterns = schema.get("patternProperties", {})
+        for key in schema.get("required", []):
+            if key not in value:
+                found.append((path, f"missing required key '{key}'"))
+        for key, item in value.items():
+            key = str(key)
+            if "propertyNames" in schema:
+                for _, message in self.validate(key, schema["propertyNames"], path):
+                    found.append((path + (key,), message))
+            if key in props:
+                found += self.validate(item, props[key], path + (key,))
+            elif any(re.search(p, key) for p in patterns):
+                continue
+            elif schema.get("additionalProperties", True) is False:
+                found.append((path + (key,), f"unknown key '{key}'{_near(key, props)}"))
+            elif isinstance(schema.get("additionalProperties"), dict):
+                found += self.validate(item, schema["additionalProperties"], path + (key,))
+        return found
+
+
+def _near(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _coerce_numbers(value: Any, schema: dict, v: _Validator) -> Any:
+    """Cookiecutter renders the numbers of its dict defaults to strings; turn them back."""
+    schema = v.resolve(schema)
+    if "oneOf" in schema:
+        for branch in schema["oneOf"]:
+            if v._type_ok(value, v.resolve(branch)):
+                return _coerce_numbers(value, branch, v)
+        return value
+    if isinstance(value, str) and "integer" in v.types_of(schema) and re.fullmatch(r"-?\d+", value):
+        return int(value)
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        extra = schema.get("additionalProperties")
+        return {
+            k: _coerce_numbers(item, props.get(k, extra if isinstance(extra, dict) else {}), v)
+            for k, item in value.items()
+        }
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [_coerce_numbers(item, schema["items"], v) for item in value]
+    return value
+
+
+def coerce_answers(answers: dict) -> dict:
+    return _coerce_numbers(answers, load_schema(), _Validator(load_schema()))
+
+
+# --------------------------------------------------------------------------- semantic checks
+
+
+def _entries(value: Any, key: str) -> list[tuple[Path_, str, dict]]:
+    """(path, name, settings) of a list-of-mappings or a mapping keyed by name."""
+    if isinstance(value, list):
+        return [((key, i), item.get("name"), item) for i, item in enumerate(value)]
+    if isinstance(value, dict):
+        return [((key, name), name, item or {}) for name, item in value.items()]
+    return []
+
+
+def _rules(spec: dict) -> list[tuple[Path_, str]]:
+    found: list[tuple[Path_, str]] = []
+    cloud = spec.get("cloud")
+
+    def host_rule(path: Path_, host: Any) -> None:
+        if not isinstance(host, str) or cloud not in HOST_SUFFIXES:
+            return
+        domain = host[len("https://") :].rstrip("/").lower()
+        for other, suffixes in HOST_SUFFIXES.items():
+            if other != cloud and domain.endswith(suffixes):
+                found.append(
+                    (path, f"{host} is {A_CLOUD[other]} workspace, but cloud is {cloud}")
+                )
+
+    regions = _entries(spec.get("regions"), "regions")
+    seen_names: dict[str, Path_] = {}
+    seen_hosts: dict[str, str] = {}
+    for path, name, region in regions:
+        # In the list form the name is a field of the item; in the mapping form, its key.
+        name_path = path + ("name",) if isinstance(path[-1], int) else path
+        if name in seen_names:
+            found.append((name_path, f"region '{name}' is listed twice"))
+        seen_names.setdefault(name, path)
+        pattern, example = REGION_PATTERNS.get(cloud, (None, None))
+        if pattern and isinstance(name, str) and not pattern.match(name):
+            found.append(
+                (name_path, f"'{name}' is not {A_CLOUD[cloud]} region name (like {example})")
+            )
+        host = region.get("host")
+        host_rule(path + ("host",), host)
+        if isinstance(host, str):
+            key = host.rstrip("/").lower()
+            if key in seen_hosts:
+                found.append((path + ("host",), f"{host} is already the host of region '{seen_hosts[key]}'"))
+            seen_hosts.setdefault(key, name)
+        metastore = region.get("metastore_id")
+        if isinstance(metastore, str) and cloud:
+            m_cloud, m_region, _ = metastore.split(":", 2)
+            if m_cloud != cloud or m_region != name:
+                found.append((path + ("metastore_id",),
+                              f"{metastore} is a metastore of {m_cloud}:{m_region}, not of {cloud}:{name}"))
+
+    envs = spec.get("environments") or {}
+    for env_name, env in envs.items() if isinstance(envs, dict) else []:
+        if isinstance(env, dict):
+            host_rule(("environments", env_name, "host"), env.get("host"))
+
+    serving = spec.get("serving") or {}
+    variants = _entries(serving.get("variants"), "variants")
+    seen_variants: set[str] = set()
+    total = 0
+    for path, name, variant in variants:
+        path = ("serving",) + path
+        if name in seen_variants:
+            name_path = path + ("name",) if isinstance(path[-1], int) else path
+            found.append((name_path, f"variant '{name}' is listed twice"))
+        seen_variants.add(name)
+        traffic = variant.get("traffic")
+        if isinstance(traffic, int) and not isinstance(traffic, bool):
+            total += traffic
+    if variants and total != 100:
+        found.append((("serving", "variants"),
+                      f"traffic of the variants sums to {total}; it must be 100"))
+
+    found += _non_string_words(spec, ())
+    return found
+
+
+def _non_string_words(value: Any, path: Path_) -> list[tuple[Path_, str]]:
+    """Names YAML would read back as true/false/null or a number are refused."""
+    found = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if str(key).startswith("_"):
+                continue
+            if isinstance(key, str) and _YAML_NON_STRING.match(key):
+                found.append((path + (key,), f"'{key}' would be read by YAML as a boolean, null or number; choose another name"))
+            found += _non_string_words(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += _non_string_words(item, path + (i,))
+    elif isinstance(value, str) and _YAML_NON_STRING.match(value):
+        found.append((path, f"'{value}' would be read by YAML as a boolean, null or number; quote-proof names only"))
+    return found
+
+
+def problems(spec: dict) -> list[tuple[Path_, str]]:
+    """Every problem of a spec or of Cookiecutter answers: schema first, then the rules."""
+    if not isinstance(spec, dict):
+        return [((), f"must be a mapping of settings, not {_kind(spec)}")]
+    found = _Validator(load_schema()).validate(spec, load_schema())
+    if found:
+        return found
+    return _rules(spec)
+
+
+# --------------------------------------------------------------------------- the project model
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    host: str
+    role: str  # "primary" or "replica"
+    target: str
+    key: str  # the name as an identifier, for task keys and variable names
+    catalog: str  # writable catalog in this region
+    model_catalog: str  # where the model is read in this region
+    metastore_id: str
+    service_principal: str
+    service_principal_is_id: bool
+    workload_size: str
+    scale_to_zero: bool
+    latency_budget_ms: int
+
+    @property
+    def is_primary(self) -> bool:
+        return self.role == "primary"
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    traffic: int
+    alias: str
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str  # dev or staging
+    host: str
+    catalog: str
+
+
+class Project:
+    """Normalized answers: defaults filled in, regions and variants as ordered lists."""
+
+    def __init__(self, answers: dict):
+        a = coerce_answers({k: v for k, v in answers.items() if not str(k).startswith("_")})
+        self.answers = a
+        self.name: str = a["project_name"]
+        self.slug: str = a["project_slug"]
+        self.dash_slug = self.slug.replace("_", "-")
+        self.cloud: str = a["cloud"]
+        self.cloud_name = CLOUD_NAMES[self.cloud]
+        model = a["model"]
+        self.catalog, self.schema, self.model_name = model["catalog"], model["schema"], model["name"]
+        serving = a["serving"]
+        self.endpoint_name: str = serving["endpoint_name"]
+        self.architectures: list[str] = list(serving.get("architectures", ["real-time", "batch"]))
+        self.realtime = "real-time" in self.architectures
+        self.batch = "batch" in self.architectures
+        self.asynchronous = "async" in self.architectures
+        self.consumers: str = serving.get("consumers", "users")
+        self.variants = [
+            Variant(name, int(v["traffic"]), v.get("alias") or name)
+            for _, name, v in _entries(serving["variants"], "variants")
+        ]
+        ci = a.get("ci", "github")
+        self.ci: list[str] = [ci] if isinstance(ci, str) else list(ci)
+        sharing = a.get("sharing") or {}
+        self.share_name: str = sharing.get("share_name") or f"{self.slug}_models"
+        self.shared_catalog: str = sharing.get("catalog") or f"{self.catalog}_shared"
+        self.cli_version: str = a.get("databricks_cli_version") or "1.13.0"
+        self.emails: list[str] = list((a.get("notifications") or {}).get("emails", []))
+        default_sp = a.get("service_principal") or f"{self.dash_slug}-deployer"
+
+        self.regions: list[Region] = []
+        for i, (_, name, r) in enumerate(_entries(a["regions"], "regions")):
+            primary = i == 0
+            sp = r.get("service_principal") or default_sp
+            self.regions.append(
+                Region(
+                    name=name,
+                    host=r["host"].rstrip("/"),
+                    role="primary" if primary else "replica",
+                    target=f"prod-{name}",
+                    key=name.replace("-", "_"),
+                    catalog=r.get("catalog") or self.catalog,
+                    model_catalog=self.catalog if primary else self.shared_catalog,
+                    metastore_id=r.get("metastore_id", ""),
+                    service_principal=sp,
+                    service_principal_is_id=bool(_UUID.match(sp)),
+                    workload_size=r.get("workload_size") or serving.get("workload_size", "Small"),
+                    scale_to_zero=r.get("scale_to_zero", serving.get("scale_to_zero", False)),
+                    latency_budget_ms=int(
+                        r.get("latency_budget_ms") or serving.get("latency_budget_ms", 500)
+                    ),
+                )
+            )
+        self.primary = self.regions[0]
+        self.replicas = self.regions[1:]
+        sharing_provider = sharing.get("provider_name")
+        self.provider_name: str = sharing_provider or f"{self.primary.key}_{self.slug}"
+
+        envs = a.get("environments") or {}
+        self.dev = Environment(
+            "dev",
+            (envs.get("dev") or {}).get("host", self.primary.host).rstrip("/"),
+            (envs.get("dev") or {}).get("catalog", f"{self.catalog}_dev"),
+        )
+        self.staging = Environment(
+            "staging",
+            (envs.get("staging") or {}).get("host", self.primary.host).rstrip("/"),
+            (envs.get("staging") or {}).get("catalog", f"{self.catalog}_staging"),
+        )
+        self.default_service_principal = default_sp
+        self.default_service_principal_is_id = bool(_UUID.match(default_sp))
+
+    @property
+    def model_full_name(self) -> str:
+        return f"{self.catalog}.{self.schema}.{self.model_name}"
+
+
+# --------------------------------------------------------------------------- Jinja extension
+
+
+@pass_context
+def _project(context) -> Project:
+    answers = context["cookiecutter"]
+    key = json.dumps({k: v for k, v in answers.items() if not str(k).startswith("_")},
+                     sort_keys=True, default=str)
+    cached = _PROJECTS.get(key)
+    if cached is None:
+        cached = _PROJECTS[key] = Project(answers)
+    return cached
+
+
+_PROJECTS: dict[str, Project] = {}
+
+
+def _answer_problems(answers: dict) -> list[str]:
+    clean = coerce_answers({k: v for k, v in answers.items() if not str(k).startswith("_")})
+    return [f"{format_path(path)}: {message}" for path, message in problems(clean)]
+
+
+_PLAIN = re.compile(r"^[A-Za-z0-9_./@-][A-Za-z0-9 _./:@-]*$")
+
+
+def yaml_scalar(value: Any) -> str:
+    """A value as YAML flow text that reads back as the same value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(yaml_scalar(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {yaml_scalar(v)}" for k, v in value.items()) + "}"
+    text = str(value)
+    if _PLAIN.match(text) and not _YAML_NON_STRING.match(text) and not text.endswith(" "):
+        return text
+    return json.dumps(text)
+
+
+class BundlegenExtension(Extension):
+    """Adds `project()` and the helpers the template's files render with."""
+
+    def __init__(self, environment):
+        super().__init__(environment)
+        environment.globals["project"] = _project
+        environment.filters["answer_problems"] = _answer_problems
+        environment.filters["demo_region"] = lambda cloud, i: DEMO[cloud][i][0]
+        environment.filters["demo_host"] = lambda cloud, i: DEMO[cloud][i][1]
+        # A double-quoted YAML scalar (JSON string syntax is valid YAML).
+        environment.filters["yq"] = lambda value: json.dumps(str(value))
+        environment.filters["yaml_scalar"] = yaml_scalar
+        environment.filters["entries"] = lambda value: _entries(value, "")

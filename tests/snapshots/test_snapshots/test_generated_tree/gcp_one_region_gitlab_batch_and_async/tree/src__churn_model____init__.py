@@ -1,0 +1,1 @@
+"""Churn Model: the code that the bundle's jobs run."""

@@ -1,0 +1,148 @@
+"""Helpers the tests share: baking specs, finding a bundle's files, checking them."""
+
+from __future__ import annotations
+
+import functools
+import json
+from glob import glob
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+OFFICIAL_SCHEMA = SHARED / "databricks-bundle-schema" / "jsonschema.json"
+REAL_BUNDLES = SHARED / "real-bundles"
+
+DEFAULT_SPEC = {
+    "project_name": "Fraud Detection",
+    "cloud": "aws",
+    "model": {"catalog": "ml", "schema": "fraud", "name": "fraud_model"},
+    "regions": [
+        {"name": "us-east-1", "host": "https://dbc-1234567890123456.cloud.databricks.com"},
+        {"name": "eu-west-1", "host": "https://dbc-6543210987654321.cloud.databricks.com"},
+    ],
+    "serving": {
+        "endpoint_name": "fraud-scoring",
+        "variants": [{"name": "champion", "traffic": 90}, {"name": "challenger", "traffic": 10}],
+    },
+    "ci": "github",
+}
+
+REGIONS = {
+    "aws": ["us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2", "eu-central-1", "ap-northeast-1", "sa-east-1"],
+    "azure": ["eastus2", "westeurope", "uksouth", "australiaeast", "centralindia", "japaneast", "canadacentral"],
+    "gcp": ["us-central1", "europe-west1", "asia-southeast1", "us-east4", "europe-west3", "asia-northeast1", "australia-southeast1"],
+}
+
+
+def host(cloud: str, i: int) -> str:
+    n = f"{1000000000000000 + i * 7919}"
+    return {
+        "aws": f"https://dbc-{n}.cloud.databricks.com",
+        "azure": f"https://adb-{n}.{i % 9 + 1}.azuredatabricks.net",
+        "gcp": f"https://{n}.{i % 9 + 1}.gcp.databricks.com",
+    }[cloud]
+
+
+def make_spec(cloud="aws", regions=2, variants=(90, 10), ci="github", **extra) -> dict:
+    names = ["champion", "challenger", "shadow"]
+    spec = {
+        "project_name": extra.pop("project_name", "Fraud Detection"),
+        "cloud": cloud,
+        "model": {"catalog": "ml", "schema": "fraud", "name": "fraud_model"},
+        "regions": [{"name": REGIONS[cloud][i], "host": host(cloud, i)} for i in range(regions)],
+        "serving": {
+            "endpoint_name": "fraud-scoring",
+            "variants": [{"name": names[i], "traffic": t} for i, t in enumerate(variants)],
+        },
+        "ci": ci,
+    }
+    spec.update(extra)
+    return spec
+
+
+def write_spec(path: Path, spec: dict) -> Path:
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def bake(spec: dict, tmp_path: Path) -> Path:
+    """Generate a project from a spec, as `bundlegen new --spec --no-input` does."""
+    from bundlegen.scaffold import create_project
+
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    spec_file = write_spec(tmp_path / "spec.yml", spec)
+    return create_project(spec_file, tmp_path / "out").path
+
+
+def bundle_roots(project: Path) -> list[Path]:
+    """Every bundle of a project: each folder with a databricks.yml."""
+    return sorted(p.parent for p in project.rglob("databricks.yml"))
+
+
+def bundle_files(bundle: Path) -> list[Path]:
+    """The root file of a bundle and every file its include globs match, as the CLI loads them."""
+    root = bundle / "databricks.yml"
+    data = yaml.safe_load(root.read_text()) or {}
+    files = [root]
+    for pattern in data.get("include") or []:
+        files += sorted(Path(p) for p in glob(str(bundle / pattern), recursive=True))
+    return files
+
+
+@functools.lru_cache(maxsize=1)
+def official_validator():
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(json.loads(OFFICIAL_SCHEMA.read_text()))
+
+
+def schema_errors(path: Path) -> list[str]:
+    data = yaml.safe_load(path.read_text())
+    return [f"{path}: {'/'.join(map(str, e.instance_path))}: {e.message[:200]}"
+            for e in official_validator().iter_errors(data)]
+
+
+def _resources(data: dict):
+    yield from ((data.get("resources") or {}).items())
+    for target in (data.get("targets") or {}).values():
+        yield from (((target or {}).get("resources") or {}).items())
+
+
+def typed_model_errors(path: Path) -> list[str]:
+    """Each job and endpoint must build with the strict models of databricks-bundles."""
+    from databricks.bundles.jobs import Job
+    from databricks.bundles.model_serving_endpoints import ModelServingEndpoint
+
+    models = {"jobs": Job, "model_serving_endpoints": ModelServingEndpoint}
+    found = []
+    for kind, entries in _resources(yaml.safe_load(path.read_text()) or {}):
+        model = models.get(kind)
+        for key, value in (entries or {}).items() if model else []:
+            try:
+                if model.from_dict(value).as_dict() != value:
+                    found.append(f"{path}: {kind}.{key}: does not round-trip through {model.__name__}")
+            except Exception as err:  # the models raise ValueError/TypeError on bad fields
+                found.append(f"{path}: {kind}.{key}: {err}")
+    return found
+
+
+def assert_valid_project(project: Path) -> None:
+    """Every bundle file of the project validates against the official schema and the models."""
+    problems = []
+    roots = bundle_roots(project)
+    assert roots, f"no databricks.yml under {project}"
+    for bundle in roots:
+        for file in bundle_files(bundle):
+            problems += schema_errors(file) + typed_model_errors(file)
+    assert not problems, "\n".join(problems)
+
+
+def tree(project: Path) -> dict[str, str]:
+    """Relative path -> text of every file of a generated project."""
+    return {
+        str(p.relative_to(project)): p.read_text(encoding="utf-8")
+        for p in sorted(project.rglob("*"))
+        if p.is_file()
+    }
