@@ -120,7 +120,7 @@ def lint_bundle(bundle: Bundle, schema: Schema, target: str | None = None) -> li
                 finding = Finding(*key[:6], f"{finding.message} ({label} {', '.join(names)})")
         found.append(finding)
     # A schema warning where a rule reports the same spot says less: keep the rule's.
-    ruled = {(f.file, f.line, f.column) for f in found if RULES[f.rule].check is not None}
+    ruled = {(f.file, f.line, f.column) for f in found + bundle.findings if f.rule not in _SCHEMA_RULES}
     found = [
         f
         for f in found

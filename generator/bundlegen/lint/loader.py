@@ -93,11 +93,15 @@ class _Converter:
         self.findings = findings
         self.memo: dict[int, V] = {}
 
-    def convert(self, node, path: str = "") -> V:
+    def convert(self, node, path: str = "", at: tuple[int, int] | None = None) -> V:
+        """`at` is the position of the key holding the node: findings on a mapping or a
+        sequence point at its key, where a person looks, rather than at its first item."""
         done = self.memo.get(id(node))
         if done is not None:  # an alias: the same value, converted once
             return done
         line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        if at is not None and not isinstance(node, ScalarNode):
+            line, col = at
         if isinstance(node, ScalarNode):
             out = V(scalar_12(node), self.name, line, col)
         elif isinstance(node, SequenceNode):
@@ -138,7 +142,7 @@ class _Converter:
             key = key_node.value
             if key in out.v:
                 self._dup(path, key, kline, kcol, out.keys[key][0])
-            out.v[key] = self.convert(value_node, join(path, key))
+            out.v[key] = self.convert(value_node, join(path, key), (kline, kcol))
             out.keys[key] = (kline, kcol)
         # Merge keys: explicit keys win, then the first merged mapping that has the key.
         for merge_node in merges:
