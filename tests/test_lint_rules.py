@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from lint_support import DATA, expected, lint
 
-from bundlegen.lint import RULES
+import bundlegen.lint as lint_api
+from bundlegen.lint import RULES, rules
 
 TARGETED = {"unknown-target": "prod"}  # rules that need --target
 
@@ -32,9 +33,17 @@ def test_every_rule_has_a_bad_and_a_good_bundle():
         assert (DATA / rule / "bad").is_dir() and (DATA / rule / "good").is_dir(), rule
 
 
+def _crash(ctx):
+    raise RuntimeError("a bug")
+    yield
+
+
 @pytest.mark.parametrize("rule", sorted(RULES))
-def test_the_bad_bundle_is_reported_where_the_comments_say(rule):
+def test_the_bad_bundle_is_reported_where_the_comments_say(rule, monkeypatch):
     folder = DATA / rule / "bad"
+    if rule == "internal-error":  # a rule with a bug: reported, not a crash
+        monkeypatch.setattr(rules, "target_checks", lambda: [rules.Rule("x", "error", "x", _crash)])
+        monkeypatch.setattr(lint_api, "target_checks", rules.target_checks)
     want = {e for e in expected(folder) if e[2] == rule}
     assert want, f"{folder} marks no line with '# expect: {rule}'"
     result = lint(folder, target=TARGETED.get(rule))

@@ -7,6 +7,7 @@ Core code only: it never prints. The CLI picks a reporter from `bundlegen.lint.r
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,7 @@ def lint_paths(paths: list[Path], schema: Schema, target: str | None = None) -> 
     Paths must exist; one broken bundle is reported and the others are still linted."""
     result = LintResult()
     roots: list[Path] = []
+    seen: set[str] = set()
     for path in paths:
         root = find_root(path)
         if root is None:
@@ -64,13 +66,25 @@ def lint_paths(paths: list[Path], schema: Schema, target: str | None = None) -> 
                 )
             )
             result.files.append(name)
-        elif root.resolve() not in [r.resolve() for r in roots]:
+        elif os.path.realpath(root) not in seen:
+            seen.add(os.path.realpath(root))
             roots.append(root)
     for root in roots:
-        bundle = load_bundle(root, schema.top_level)
+        try:
+            bundle = load_bundle(root, schema.top_level)
+            findings = lint_bundle(bundle, schema, target)
+        except Exception as err:  # a bug must not hide the other bundles' findings
+            if os.environ.get("BUNDLEGEN_DEBUG"):
+                raise
+            name = display_path(root)
+            result.bundles.append(name)
+            result.files.append(name)
+            result.findings.append(Finding(WARNING, name, 1, 1, "", "internal-error",
+                                           f"bundlegen could not check this bundle: {type(err).__name__}: {err}"))
+            continue
         result.bundles.append(bundle.root_file.name)
         result.files.extend(f.name for f in bundle.files)
-        result.findings.extend(lint_bundle(bundle, schema, target))
+        result.findings.extend(findings)
     result.findings = _unique(result.findings)
     return result
 

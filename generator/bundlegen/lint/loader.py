@@ -92,10 +92,16 @@ class _Converter:
         self.name = name
         self.findings = findings
         self.memo: dict[int, V] = {}
+        self.open: set[int] = set()  # containers being converted: an alias to one is a loop
 
     def convert(self, node, path: str = "", at: tuple[int, int] | None = None) -> V:
         """`at` is the position of the key holding the node: findings on a mapping or a
         sequence point at its key, where a person looks, rather than at its first item."""
+        if id(node) in self.open:
+            line, col = node.start_mark.line + 1, node.start_mark.column + 1
+            self.findings.append(Finding(ERROR, self.name, line, col, path, "yaml-syntax",
+                                         "an alias refers to the value that contains it (a loop)"))
+            return V(None, self.name, line, col)
         done = self.memo.get(id(node))
         if done is not None:  # an alias: the same value, converted once
             return done
@@ -106,12 +112,14 @@ class _Converter:
             out = V(scalar_12(node), self.name, line, col)
         elif isinstance(node, SequenceNode):
             out = V([], self.name, line, col)
-            self.memo[id(node)] = out
+            self.open.add(id(node))
             out.v = [self.convert(item, join(path, i)) for i, item in enumerate(node.value)]
+            self.open.discard(id(node))
         else:
             out = V({}, self.name, line, col, keys={})
-            self.memo[id(node)] = out
+            self.open.add(id(node))
             self._mapping(node, out, path)
+            self.open.discard(id(node))
         self.memo[id(node)] = out
         return out
 
@@ -213,6 +221,9 @@ def read_file(path: Path, findings: list[Finding], known_top_level: frozenset[st
     if node is None:  # empty, or only comments
         return bf
     bf.root = _Converter(name, findings).convert(node)
+    if bf.root.v is None:  # `---` and nothing else
+        bf.root = None
+        return bf
     if not bf.root.is_map:
         findings.append(
             Finding(
@@ -286,7 +297,7 @@ def _included(root: BundleFile, findings: list[Finding]) -> list[Path]:
     if not inc.is_seq:
         return []  # the schema check reports the wrong type
     base = root.path.parent
-    seen = {root.path.resolve()} | {(base / n).resolve() for n in ROOT_FILE_NAMES}
+    seen = {os.path.abspath(root.path)} | {os.path.abspath(base / n) for n in ROOT_FILE_NAMES}
     out: list[Path] = []
     for i, entry in enumerate(inc.v):
         if not isinstance(entry.v, str) or not entry.v:
@@ -312,9 +323,10 @@ def _included(root: BundleFile, findings: list[Finding]) -> list[Path]:
             continue
         for match in matches:
             p = Path(match)
-            if p.resolve() in seen or p.is_dir():
+            key = os.path.abspath(match)
+            if key in seen or p.is_dir():
                 continue
-            seen.add(p.resolve())
+            seen.add(key)
             if p.suffix not in (".yml", ".yaml", ".json"):
                 findings.append(
                     Finding(

@@ -7,6 +7,7 @@ would deploy for that target.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -64,6 +65,8 @@ declare(
     "An override cannot merge with what it overrides (a string over a mapping or a "
     "sequence, for example), or both `targets` and `environments` are set.",
 )
+declare("internal-error", WARNING, "bundlegen could not finish checking a bundle (a bug in bundlegen: please "
+        "report it); the other bundles are still checked.")
 declare("unknown-target", ERROR, "The target given with --target is not defined in the bundle.")
 # Against the bundle JSON schema (schema.py): warnings, as `databricks bundle validate` reports them.
 declare("unknown-field", WARNING, "A field the bundle schema does not define (the CLI ignores it).")
@@ -98,6 +101,11 @@ class TargetContext:
             severity or RULES[rule_id].severity, v.file, line, col, path, rule_id, message
         )
 
+    @functools.cached_property
+    def strings(self) -> list[tuple[V, str]]:
+        """Every string with a `${...}` in the view, with its path (walked once per target)."""
+        return list(refs.view_strings(self.view))
+
     def get(self, *path: str | int) -> V | None:
         first = self.view.get(path[0])
         return first.get(*path[1:]) if first is not None else None
@@ -126,7 +134,7 @@ class TargetContext:
 )
 def undefined_variable(ctx: TargetContext) -> Iterator[Finding]:
     defined = ctx.variables()
-    for v, path in refs.view_strings(ctx.view):
+    for v, path in ctx.strings:
         for ref in refs.references(v.v):
             p = refs.parts(ref)
             if p[0] != "var" or len(p) < 2 or p[1] in defined:
@@ -263,7 +271,7 @@ def _python_resources(ctx: TargetContext) -> bool:
 )
 def undefined_resource(ctx: TargetContext) -> Iterator[Finding]:
     python = _python_resources(ctx)
-    for v, path in refs.view_strings(ctx.view):
+    for v, path in ctx.strings:
         for ref in refs.references(v.v):
             p = refs.parts(ref)
             if p[0] != "resources" or len(p) < 3:
