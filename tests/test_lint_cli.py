@@ -112,8 +112,13 @@ def test_junit_has_a_failure_per_error_and_a_passing_case_per_clean_file():
 
 def test_a_broken_bundle_is_reported_and_the_others_still_linted():
     result = run("yaml-syntax/bad", "unknown-engine/bad", "unreadable-file/bad")
-    rules = [line.rsplit("[", 1)[1] for line in result.stdout.splitlines()]
-    assert rules == ["unknown-engine]", "unreadable-file]", "yaml-syntax]"]
+    files_and_rules = [(line.split(":")[0], line.rsplit("[", 1)[1]) for line in result.stdout.splitlines()]
+    assert files_and_rules == [
+        ("unknown-engine/bad/databricks.yml", "unknown-engine]"),
+        ("unreadable-file/bad/databricks.yml", "unreadable-file]"),
+        ("yaml-syntax/bad/broken.yml", "yaml-syntax]"),  # the bundle's other files are still linted
+        ("yaml-syntax/bad/recursive.yml", "yaml-syntax]"),
+    ]
     assert result.exit_code == 1
 
 
