@@ -22,7 +22,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "real-bundles"
-SCHEMA = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT.parent / "shared" / "databricks-bundle-schema" / "jsonschema.json"
+SCHEMA = (
+    Path(sys.argv[2])
+    if len(sys.argv) > 2
+    else ROOT.parent / "shared" / "databricks-bundle-schema" / "jsonschema.json"
+)
 RUNS = 5
 
 
@@ -30,7 +34,9 @@ def wall(cmd: list[str]) -> float:
     times = []
     for _ in range(RUNS):
         start = time.perf_counter()
-        subprocess.run(cmd, cwd=REAL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            cmd, cwd=REAL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        )
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -59,12 +65,18 @@ def main() -> None:
     files = sorted(p for p in REAL.rglob("*") if p.suffix in (".yml", ".yaml"))
     bin_dir = Path(sys.executable).parent
     check = wall([str(bin_dir / "check-jsonschema"), "--schemafile", str(SCHEMA), *map(str, files)])
-    lint = wall([str(bin_dir / "bundlegen"), "lint", "--bundle-schema", str(SCHEMA), *map(str, bundles)])
+    lint = wall(
+        [str(bin_dir / "bundlegen"), "lint", "--bundle-schema", str(SCHEMA), *map(str, bundles)]
+    )
     lint_core, parse = in_process(bundles, files)
-    print(f"{len(bundles)} bundles, {len(files)} YAML files; median of {RUNS} runs; "
-          f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"{len(bundles)} bundles, {len(files)} YAML files; median of {RUNS} runs; "
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     print(f"check-jsonschema (one process, all files)  {check * 1000:7.0f} ms")
-    print(f"bundlegen lint   (one process, all bundles) {lint * 1000:7.0f} ms   ratio {lint / check:.2f} (must be <= 0.5)")
+    print(
+        f"bundlegen lint   (one process, all bundles) {lint * 1000:7.0f} ms   ratio {lint / check:.2f} (must be <= 0.5)"
+    )
     print(f"bundlegen lint in-process, schema compiled   {lint_core * 1000:7.0f} ms")
     print(f"  of which parsing YAML                      {parse * 1000:7.0f} ms")
     print(f"  past parsing (load, merge, schema, rules)  {(lint_core - parse) * 1000:7.0f} ms")

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from lint_support import DATA, expected, lint
-
 import bundlegen.lint as lint_api
+import pytest
 from bundlegen.lint import RULES, rules
+from lint_support import DATA, expected, lint
 
 TARGETED = {"unknown-target": "prod"}  # rules that need --target
 

@@ -119,9 +119,15 @@ LINT_FORMATS = ("text", "json", "github", "sarif", "junit")  # bundlegen.lint.re
 @click.option("--format", "fmt", type=click.Choice(LINT_FORMATS), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.pass_context
-def lint(ctx: click.Context, paths: tuple[Path, ...], target: str | None, bundle_schema: Path | None,
-         fmt: str, strict: bool) -> None:
-    """Check bundles offline: PATH is a bundle folder, its databricks.yml or a file in it (default: .).
+def lint(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    target: str | None,
+    bundle_schema: Path | None,
+    fmt: str,
+    strict: bool,
+) -> None:
+    """Check bundles offline. PATH: a bundle folder, its databricks.yml or a file in it (default .).
 
     Exit code 0 when there is no error (warnings allowed), 1 when there are errors, 2 for bad usage.
     """

@@ -101,10 +101,12 @@ def to_python(node: Node | None) -> Any:
 # YAML 1.2 core schema, as the Databricks CLI reads YAML (Go yaml.v3): `yes`, `no`, `on`, `off`
 # and `y` are strings there, and so are sexagesimal numbers and timestamps.
 _NULL_12 = frozenset({"", "~", "null", "Null", "NULL"})
-_BOOL_12 = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_BOOL_12 = {"true": True, "True": True, "TRUE": True}
+_BOOL_12.update({"false": False, "False": False, "FALSE": False})
 _INT_12 = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT_12 = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
-_SPECIAL_FLOAT_12 = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
+_SPECIAL_FLOAT_12 = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf")}
+_SPECIAL_FLOAT_12[".nan"] = float("nan")
 
 
 def scalar_12(node: ScalarNode) -> Any:

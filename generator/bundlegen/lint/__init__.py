@@ -1,4 +1,4 @@
-"""`bundlegen lint`: offline checks of any Databricks bundle, with file:line:column for each finding.
+"""`bundlegen lint`: offline checks of any Databricks bundle, with file:line:column per finding.
 
     result = lint_paths([Path(".")], schema=load_schema(None))
 
@@ -79,8 +79,17 @@ def lint_paths(paths: list[Path], schema: Schema, target: str | None = None) -> 
             name = display_path(root)
             result.bundles.append(name)
             result.files.append(name)
-            result.findings.append(Finding(WARNING, name, 1, 1, "", "internal-error",
-                                           f"bundlegen could not check this bundle: {type(err).__name__}: {err}"))
+            result.findings.append(
+                Finding(
+                    WARNING,
+                    name,
+                    1,
+                    1,
+                    "",
+                    "internal-error",
+                    f"bundlegen could not check this bundle: {type(err).__name__}: {err}",
+                )
+            )
             continue
         result.bundles.append(bundle.root_file.name)
         result.files.extend(f.name for f in bundle.files)
@@ -134,7 +143,9 @@ def lint_bundle(bundle: Bundle, schema: Schema, target: str | None = None) -> li
                 finding = Finding(*key[:6], f"{finding.message} ({label} {', '.join(names)})")
         found.append(finding)
     # A schema warning where a rule reports the same spot says less: keep the rule's.
-    ruled = {(f.file, f.line, f.column) for f in found + bundle.findings if f.rule not in _SCHEMA_RULES}
+    ruled = {
+        (f.file, f.line, f.column) for f in found + bundle.findings if f.rule not in _SCHEMA_RULES
+    }
     found = [
         f
         for f in found

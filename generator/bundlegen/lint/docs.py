@@ -1,6 +1,6 @@
 """The rules table of docs/lint.md, generated from the rule registry so it cannot drift.
 
-    python -m bundlegen.lint.docs docs/lint.md   # rewrite the table in place
+python -m bundlegen.lint.docs docs/lint.md   # rewrite the table in place
 """
 
 from __future__ import annotations

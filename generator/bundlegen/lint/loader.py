@@ -99,8 +99,17 @@ class _Converter:
         sequence point at its key, where a person looks, rather than at its first item."""
         if id(node) in self.open:
             line, col = node.start_mark.line + 1, node.start_mark.column + 1
-            self.findings.append(Finding(ERROR, self.name, line, col, path, "yaml-syntax",
-                                         "an alias refers to the value that contains it (a loop)"))
+            self.findings.append(
+                Finding(
+                    ERROR,
+                    self.name,
+                    line,
+                    col,
+                    path,
+                    "yaml-syntax",
+                    "an alias refers to the value that contains it (a loop)",
+                )
+            )
             return V(None, self.name, line, col)
         done = self.memo.get(id(node))
         if done is not None:  # an alias: the same value, converted once

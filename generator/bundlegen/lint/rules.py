@@ -65,10 +65,14 @@ declare(
     "An override cannot merge with what it overrides (a string over a mapping or a "
     "sequence, for example), or both `targets` and `environments` are set.",
 )
-declare("internal-error", WARNING, "bundlegen could not finish checking a bundle (a bug in bundlegen: please "
-        "report it); the other bundles are still checked.")
+declare(
+    "internal-error",
+    WARNING,
+    "bundlegen could not finish checking a bundle (a bug in bundlegen: please "
+    "report it); the other bundles are still checked.",
+)
 declare("unknown-target", ERROR, "The target given with --target is not defined in the bundle.")
-# Against the bundle JSON schema (schema.py): warnings, as `databricks bundle validate` reports them.
+# Against the bundle JSON schema (schema.py): warnings, as `databricks bundle validate` has them.
 declare("unknown-field", WARNING, "A field the bundle schema does not define (the CLI ignores it).")
 declare(
     "wrong-type",
@@ -130,7 +134,8 @@ class TargetContext:
     "undefined-variable",
     ERROR,
     "`${var.x}` names a variable that `variables` does not define, or a target "
-    "sets a variable that is not defined (a warning when written under a top-level key the CLI ignores).",
+    "sets a variable that is not defined (a warning when written under a top-level key the CLI "
+    "ignores).",
 )
 def undefined_variable(ctx: TargetContext) -> Iterator[Finding]:
     defined = ctx.variables()
@@ -170,7 +175,8 @@ def undefined_variable(ctx: TargetContext) -> Iterator[Finding]:
                 "undefined-variable",
                 value,
                 f"targets.{ctx.target}.variables.{name}",
-                f"target {ctx.target!r} sets variable {name!r}, which is not defined under variables",
+                f"target {ctx.target!r} sets variable {name!r}, "
+                "which is not defined under variables",
                 at=(line, col),
             )
 
@@ -345,7 +351,8 @@ def dev_unpaused_preset(ctx: TargetContext) -> Iterator[Finding]:
     "dev-unpaused-schedule",
     WARNING,
     "A `mode: development` target deploys a schedule or trigger with "
-    "`pause_status: UNPAUSED` (literal or through a variable): every developer's copy would run on it.",
+    "`pause_status: UNPAUSED` (literal or through a variable): every developer's copy would run "
+    "on it.",
 )
 def dev_unpaused_schedule(ctx: TargetContext) -> Iterator[Finding]:
     if not _is_development(ctx):

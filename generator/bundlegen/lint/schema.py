@@ -23,6 +23,7 @@ from bundlegen.lint.values import V, join, kind, plain
 from bundlegen.paths import schema_path
 
 SHIPPED = "bundle.schema.json"
+_FALLBACK = "using the schema shipped with bundlegen"
 CLI_TIMEOUT_SECONDS = 30
 
 _REF = re.compile(r"\$\{[^{}]+\}")
@@ -136,9 +137,9 @@ def load_schema(option: Path | None, databricks_cli: str | None = None) -> Schem
                 data = json.loads(done.stdout)
                 if isinstance(data, dict):
                     return Schema(data, f"{cli} bundle schema")
-            note = f"`{cli} bundle schema` failed (exit {done.returncode}); using the schema shipped with bundlegen"
+            note = f"`{cli} bundle schema` failed (exit {done.returncode}); {_FALLBACK}"
         except (OSError, subprocess.TimeoutExpired, json.JSONDecodeError) as err:
-            note = f"`{cli} bundle schema` failed ({type(err).__name__}); using the schema shipped with bundlegen"
+            note = f"`{cli} bundle schema` failed ({type(err).__name__}); {_FALLBACK}"
     shipped = schema_path(SHIPPED)
     return Schema(json.loads(shipped.read_text(encoding="utf-8")), f"bundlegen's {SHIPPED}", note)
 
