@@ -30,6 +30,10 @@ _REF = re.compile(r"\$\{[^{}]+\}")
 _FULL_REF = re.compile(r"\s*\$\{[^{}]+\}\s*")
 _INT_TEXT = re.compile(r"[-+]?[0-9]+")
 _FLOAT_TEXT = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
+# The strings the CLI still reads as booleans in a boolean field (YAML 1.1 words).
+_BOOL_WORDS = frozenset(
+    "true True TRUE false False FALSE y Y yes Yes YES n N no No NO on On ON off Off OFF".split()
+)
 _TYPE_WORDS = {
     "object": "a mapping",
     "array": "a sequence",
@@ -273,6 +277,8 @@ class _Walker:
                 )
             elif isinstance(extra, dict):
                 self.check(child, extra, sub)
+        if "file_path" in v.v:
+            return  # an alert or dashboard defined in a file: its required fields are there
         for req in s.get("required", []):
             child = v.v.get(req)
             if child is None or child.v is None:
@@ -337,7 +343,7 @@ def _lenient(branch: dict, v: V) -> bool:
             return True
         if t == "number" and isinstance(x, str) and _FLOAT_TEXT.fullmatch(x.strip()):
             return True
-        if t == "boolean" and isinstance(x, str) and x.strip().lower() in ("true", "false"):
+        if t == "boolean" and isinstance(x, str) and x.strip() in _BOOL_WORDS:
             return True
     return False
 
