@@ -125,3 +125,34 @@ def scalar_12(node: ScalarNode) -> Any:
     if text.lower() in _SPECIAL_FLOAT_12:
         return _SPECIAL_FLOAT_12[text.lower()]
     return text
+
+
+class _RedefiningComposer(yaml.SafeLoader):
+    """The pure-Python loader, letting an anchor be defined again (YAML allows it; the later
+    definition wins for the aliases after it, as in Go's yaml.v3). PyYAML refuses it."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent) or not hasattr(self.peek_event(), "anchor"):
+            return super().compose_node(parent, index)
+        anchor = self.peek_event().anchor
+        if anchor is not None:
+            self.anchors.pop(anchor, None)
+        return super().compose_node(parent, index)
+
+
+def compose_first(text: str, filename: str) -> Node | None:
+    """The first YAML document of a text, as the Databricks CLI reads a bundle file: later
+    documents are ignored and anchors may be redefined. Errors name the file, line and column."""
+    loader = _Loader
+    for _ in range(2):
+        try:
+            docs = yaml.compose_all(text, Loader=loader)
+            return next(iter(docs), None)
+        except yaml.composer.ComposerError as err:
+            if "duplicate anchor" in str(err) and loader is not _RedefiningComposer:
+                loader = _RedefiningComposer
+                continue
+            return compose(text, filename)  # the same error, located as compose locates it
+        except yaml.YAMLError:
+            return compose(text, filename)
+    return None

@@ -17,7 +17,7 @@ from pathlib import Path
 from bundlegen.errors import InputError
 from bundlegen.lint.findings import ERROR, Finding
 from bundlegen.lint.values import V, join, kind
-from bundlegen.yamltree import MappingNode, ScalarNode, SequenceNode, compose, scalar_12
+from bundlegen.yamltree import MappingNode, ScalarNode, SequenceNode, compose_first, scalar_12
 
 ROOT_FILE_NAMES = ("databricks.yml", "databricks.yaml", "bundle.yml", "bundle.yaml")
 
@@ -212,7 +212,7 @@ def read_file(path: Path, findings: list[Finding], known_top_level: frozenset[st
         )
         return bf
     try:
-        node = compose(bf.text, name)
+        node = compose_first(bf.text, name)
     except InputError as err:
         loc = err.location
         findings.append(
