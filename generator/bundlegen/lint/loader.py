@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import glob
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -319,7 +320,7 @@ def _included(root: BundleFile, findings: list[Finding]) -> list[Path]:
             )
             continue
         # Go's filepath.Glob, as the CLI uses: `**` is no deeper than `*`, hidden files match.
-        matches = sorted(glob.glob(str(base / pattern), recursive=False))
+        matches = sorted(_glob(str(base / pattern)))
         if not matches and not any(c in pattern for c in "*?["):
             findings.append(
                 Finding(
@@ -349,6 +350,12 @@ def _included(root: BundleFile, findings: list[Finding]) -> list[Path]:
                 continue
             out.append(p)
     return out
+
+
+def _glob(pattern: str) -> list[str]:
+    if sys.version_info >= (3, 11):
+        return glob.glob(pattern, recursive=False, include_hidden=True)
+    return glob.glob(pattern, recursive=False)  # pragma: no cover - Python 3.10 skips dotfiles
 
 
 def merge(a: V | None, b: V | None, findings: list[Finding], path: str) -> V | None:
