@@ -104,6 +104,51 @@ def new(spec_path: Path | None, output_dir: Path, no_input: bool, force: bool) -
     click.echo("  README.md explains the first deploy to a fresh workspace.")
 
 
+LINT_FORMATS = ("text", "json", "github", "sarif", "junit")  # bundlegen.lint.reporters.REPORTERS
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("--target", "-t", help="Lint only this target (default: every target).")
+@click.option(
+    "--bundle-schema",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Bundle JSON schema (`databricks bundle schema` output). Default: the databricks CLI's "
+    "on PATH, else the schema shipped with bundlegen.",
+)
+@click.option("--format", "fmt", type=click.Choice(LINT_FORMATS), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.pass_context
+def lint(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    target: str | None,
+    bundle_schema: Path | None,
+    fmt: str,
+    strict: bool,
+) -> None:
+    """Check bundles offline. PATH: a bundle folder, its databricks.yml or a file in it (default .).
+
+    Exit code 0 when there is no error (warnings allowed), 1 when there are errors, 2 for bad usage.
+    """
+    from bundlegen.lint import lint_paths, load_schema
+    from bundlegen.lint import strict as make_strict
+    from bundlegen.lint.reporters import REPORTERS
+
+    schema = load_schema(bundle_schema)
+    if schema.note:
+        click.echo(f"note: {schema.note}", err=True)
+    result = lint_paths(list(paths) or [Path(".")], schema, target)
+    if strict:
+        result.findings = make_strict(result.findings)
+    click.echo(REPORTERS[fmt](result), nl=False)
+    if fmt == "text":
+        summary = f"{len(result.bundles)} bundle(s), {len(result.files)} file(s): "
+        summary += f"{result.errors} error(s), {result.warnings} warning(s)"
+        click.echo(summary, err=True)
+    ctx.exit(1 if result.errors else 0)
+
+
 def main() -> None:
     cli(prog_name="bundlegen")
 

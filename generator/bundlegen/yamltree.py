@@ -7,6 +7,7 @@ the document again (so comments, quoting and layout stay byte for byte).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ __all__ = [
     "get",
     "items",
     "location",
+    "scalar_12",
     "to_python",
 ]
 
@@ -94,3 +96,63 @@ def to_python(node: Node | None) -> Any:
     if node is None:
         return None
     return _Constructor().construct_document(node)
+
+
+# YAML 1.2 core schema, as the Databricks CLI reads YAML (Go yaml.v3): `yes`, `no`, `on`, `off`
+# and `y` are strings there, and so are sexagesimal numbers and timestamps.
+_NULL_12 = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOL_12 = {"true": True, "True": True, "TRUE": True}
+_BOOL_12.update({"false": False, "False": False, "FALSE": False})
+_INT_12 = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT_12 = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_SPECIAL_FLOAT_12 = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf")}
+_SPECIAL_FLOAT_12[".nan"] = float("nan")
+
+
+def scalar_12(node: ScalarNode) -> Any:
+    """The value of a scalar node under YAML 1.2 rules: only plain scalars are typed."""
+    text = node.value
+    if node.style:  # quoted or block scalar: always a string (plain is None or "")
+        return text
+    if text in _NULL_12:
+        return None
+    if text in _BOOL_12:
+        return _BOOL_12[text]
+    if _INT_12.fullmatch(text):
+        return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
+    if _FLOAT_12.fullmatch(text):
+        return float(text)
+    if text.lower() in _SPECIAL_FLOAT_12:
+        return _SPECIAL_FLOAT_12[text.lower()]
+    return text
+
+
+class _RedefiningComposer(yaml.SafeLoader):
+    """The pure-Python loader, letting an anchor be defined again (YAML allows it; the later
+    definition wins for the aliases after it, as in Go's yaml.v3). PyYAML refuses it."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent) or not hasattr(self.peek_event(), "anchor"):
+            return super().compose_node(parent, index)
+        anchor = self.peek_event().anchor
+        if anchor is not None:
+            self.anchors.pop(anchor, None)
+        return super().compose_node(parent, index)
+
+
+def compose_first(text: str, filename: str) -> Node | None:
+    """The first YAML document of a text, as the Databricks CLI reads a bundle file: later
+    documents are ignored and anchors may be redefined. Errors name the file, line and column."""
+    loader = _Loader
+    for _ in range(2):
+        try:
+            docs = yaml.compose_all(text, Loader=loader)
+            return next(iter(docs), None)
+        except yaml.composer.ComposerError as err:
+            if "duplicate anchor" in str(err) and loader is not _RedefiningComposer:
+                loader = _RedefiningComposer
+                continue
+            return compose(text, filename)  # the same error, located as compose locates it
+        except yaml.YAMLError:
+            return compose(text, filename)
+    return None

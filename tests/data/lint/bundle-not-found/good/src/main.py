@@ -1,0 +1,1 @@
+print('linting a file inside a bundle lints its bundle')

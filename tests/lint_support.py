@@ -1,0 +1,37 @@
+"""Helpers of the lint tests: linting in-process, and the expectations written in the data."""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+from support import OFFICIAL_SCHEMA, ROOT
+
+DATA = ROOT / "tests" / "data" / "lint"
+_EXPECT = re.compile(r"# expect: ([a-z-]+)")
+
+
+@functools.lru_cache(maxsize=None)
+def schema(which: str = "official"):
+    from bundlegen.lint import load_schema
+
+    return load_schema(OFFICIAL_SCHEMA if which == "official" else None, databricks_cli="")
+
+
+def lint(*paths: Path, target: str | None = None, which: str = "official"):
+    from bundlegen.lint import lint_paths
+
+    return lint_paths(list(paths), schema(which), target)
+
+
+def expected(folder: Path) -> set[tuple[str, int, str]]:
+    """(file, line, rule) of every `# expect: <rule>` comment under a folder."""
+    out = set()
+    for file in sorted(folder.rglob("*")):
+        if file.is_file():
+            text = file.read_bytes().decode("utf-8", errors="replace")
+            for number, line in enumerate(text.splitlines(), 1):
+                for rule in _EXPECT.findall(line):
+                    out.add((file.relative_to(folder).as_posix(), number, rule))
+    return out

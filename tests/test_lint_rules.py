@@ -1,0 +1,61 @@
+"""Each lint rule, on a bundle that breaks it and one that keeps it (tests/data/lint/<rule>/).
+
+A `# expect: <rule>` comment marks each line where a finding of that rule must be reported;
+the bad folder must produce exactly those, and the good folder no error and no warning.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import bundlegen.lint as lint_api
+import pytest
+from bundlegen.lint import RULES, rules
+from lint_support import DATA, expected, lint
+
+TARGETED = {"unknown-target": "prod"}  # rules that need --target
+
+
+def _found(result, folder: Path, rule: str) -> set[tuple[str, int, str]]:
+    out = set()
+    for f in result.findings:
+        if f.rule == rule:
+            path = Path(f.file).resolve()
+            name = path.relative_to(folder.resolve()).as_posix() if path != folder.resolve() else "README.md"
+            out.add((name, f.line, f.rule))
+    return out
+
+
+def test_every_rule_has_a_bad_and_a_good_bundle():
+    assert sorted(p.name for p in DATA.iterdir()) == sorted(RULES)
+    for rule in RULES:
+        assert (DATA / rule / "bad").is_dir() and (DATA / rule / "good").is_dir(), rule
+
+
+def _crash(ctx):
+    raise RuntimeError("a bug")
+    yield
+
+
+@pytest.mark.parametrize("rule", sorted(RULES))
+def test_the_bad_bundle_is_reported_where_the_comments_say(rule, monkeypatch):
+    folder = DATA / rule / "bad"
+    if rule == "internal-error":  # a rule with a bug: reported, not a crash
+        monkeypatch.setattr(rules, "target_checks", lambda: [rules.Rule("x", "error", "x", _crash)])
+        monkeypatch.setattr(lint_api, "target_checks", rules.target_checks)
+    want = {e for e in expected(folder) if e[2] == rule}
+    assert want, f"{folder} marks no line with '# expect: {rule}'"
+    result = lint(folder, target=TARGETED.get(rule))
+    assert _found(result, folder, rule) == want, "\n".join(map(str, result.findings))
+    severities = {f.severity for f in result.findings if f.rule == rule}
+    assert severities == {RULES[rule].severity}
+
+
+@pytest.mark.parametrize("rule", sorted(RULES))
+@pytest.mark.parametrize("which", ["official", "shipped"])
+def test_the_good_bundle_is_clean(rule, which):
+    folder = DATA / rule / "good"
+    paths = [folder / "src" / "main.py"] if rule == "bundle-not-found" else [folder]
+    result = lint(*paths, target=TARGETED.get(rule), which=which)
+    assert result.findings == [], "\n".join(map(str, result.findings))
+    assert result.bundles
