@@ -36,7 +36,8 @@ FILES = {
                      ".azure-pipelines/templates/deploy-target.yml", "scripts/install_databricks_cli.sh"},
     "gitlab": {".gitlab-ci.yml", "scripts/install_databricks_cli.sh"},
 }
-ALWAYS = {"scripts/deploy_region.sh", "ci/requirements-lint.txt", "ci/requirements-deploy.txt"}
+ALWAYS = {"scripts/deploy_region.sh", "ci/requirements-lint.txt", "ci/requirements-deploy.txt",
+          "docs/ci.md"}
 
 SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
 
