@@ -95,7 +95,8 @@ def generator_version() -> str:
     for candidate in (here.parent / "generator" / "bundlegen" / "__init__.py",
                       here.parent / "__init__.py"):
         if candidate.is_file():
-            found = re.search(r'^__version__ = "([^"]+)"', candidate.read_text(encoding="utf-8"), re.M)
+            text = candidate.read_text(encoding="utf-8")
+            found = re.search(r'^__version__ = "([^"]+)"', text, re.MULTILINE)
             if found:
                 return found.group(1)
     return ""

@@ -41,7 +41,7 @@ def ci_files(project: Path) -> dict[str, list[Path]]:
 
 
 def _run(args: list[str], cwd: Path) -> tuple[int, str]:
-    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
     return done.returncode, (done.stdout + done.stderr).strip()
 
 
