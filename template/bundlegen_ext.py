@@ -67,6 +67,41 @@ _YAML_NON_STRING = re.compile(
 )
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
+# --------------------------------------------------------------------------- CI/CD pins
+# What the generated CI files pin (docs/decisions/ci-auth-and-pins.md). Third-party GitHub
+# Actions are pinned to a full commit SHA, with the tag it was taken from as a comment; verify
+# a new pin with `git ls-remote https://github.com/OWNER/REPO refs/tags/TAG` before changing it.
+# Generated projects keep them current with Dependabot (.github/dependabot.yml).
+ACTION_PINS = {
+    "actions/checkout": ("de0fac2e4500dabe0009e67214ff5f5447ce83dd", "v6.0.2"),
+    "actions/setup-python": ("a309ff8b426b58ec0e2a45f0f869d46889d02405", "v6.2.0"),
+    # The action installs the CLI version given in its `version:` input (the bundle's version).
+    "databricks/setup-cli": ("fd1d91d9d3b5f1191a2aae9206f7c68a997dc52d", "v1.16.0"),
+}
+CI_PYTHON_VERSION = "3.12"  # the Python CI runs the project's tests and tools with
+UV_VERSION = "0.13.9"  # builds the project's wheel (databricks.yml artifacts) in CI
+DEFAULT_BRANCH = "main"  # deploys to staging
+RELEASE_BRANCH = "release"  # deploys to production (GitHub and Azure DevOps: also v* tags)
+
+
+def generator_version() -> str:
+    """The version of bundlegen this template belongs to ("" when it cannot be found).
+
+    The template sits beside the package: template/ and generator/bundlegen/ in a checkout
+    (and in the clone Cookiecutter makes of the repository), bundlegen/template/ inside the
+    installed package.
+    """
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "generator" / "bundlegen" / "__init__.py",
+                      here.parent / "__init__.py"):
+        if candidate.is_file():
+            text = candidate.read_text(encoding="utf-8")
+            found = re.search(r'^__version__ = "([^"]+)"', text, re.MULTILINE)
+            if found:
+                return found.group(1)
+    return ""
+
+
 
 # --------------------------------------------------------------------------- schema checks
 
@@ -487,6 +522,27 @@ class Project:
     @property
     def model_full_name(self) -> str:
         return f"{self.catalog}.{self.schema}.{self.model_name}"
+
+    # ---- CI/CD (the generated CI files, scripts/ and docs/ci.md)
+    default_branch = DEFAULT_BRANCH
+    release_branch = RELEASE_BRANCH
+    ci_python_version = CI_PYTHON_VERSION
+    uv_version = UV_VERSION
+
+    @property
+    def bundlegen_version(self) -> str:
+        return generator_version()
+
+    @property
+    def targets(self) -> list[str]:
+        """The targets CI deploys: staging, then prod-<region> for each region, primary first."""
+        return ["staging"] + [r.target for r in self.regions]
+
+    @staticmethod
+    def uses(action: str) -> str:
+        """`owner/repo@<full sha> # <tag>` for a `uses:` line of a GitHub workflow."""
+        sha, tag = ACTION_PINS[action]
+        return f"{action}@{sha} # {tag}"
 
 
 # --------------------------------------------------------------------------- Jinja extension

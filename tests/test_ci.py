@@ -1,0 +1,396 @@
+"""The generated CI/CD: files per CI system, real linters, security properties, deploy order,
+region additivity, and the deploy script's flow against a stand-in Databricks CLI."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from ci_lint import ci_files, lint_ci
+from support import assert_valid_project, bake, make_spec
+
+ALL_CI = ["github", "azure-devops", "gitlab"]
+
+PROJECTS = {
+    "github_aws_3": make_spec("aws", 3, (90, 10), "github"),
+    "azure_devops_azure_3": make_spec("azure", 3, (70, 20, 10), "azure-devops"),
+    "gitlab_gcp_2": make_spec("gcp", 2, (100,), "gitlab"),
+    "all_ci_aws_2": make_spec("aws", 2, (90, 10), ALL_CI),
+    "all_ci_gcp_1_batch_only": make_spec(
+        "gcp", 1, (100,), ALL_CI,
+        serving={"endpoint_name": "churn-scoring", "variants": [{"name": "champion", "traffic": 100}],
+                 "architectures": ["batch"]},
+    ),
+}
+
+FILES = {
+    "github": {".github/workflows/ci.yml", ".github/workflows/deploy.yml", ".github/dependabot.yml"},
+    "azure-devops": {".azure-pipelines/ci.yml", ".azure-pipelines/deploy.yml",
+                     ".azure-pipelines/templates/deploy-target.yml", "scripts/install_databricks_cli.sh"},
+    "gitlab": {".gitlab-ci.yml", "scripts/install_databricks_cli.sh"},
+}
+ALWAYS = {"scripts/deploy_region.sh", "ci/requirements-lint.txt", "ci/requirements-deploy.txt",
+          "docs/ci.md"}
+
+SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory) -> dict[str, Path]:
+    return {name: bake(spec, tmp_path_factory.mktemp(name)) for name, spec in PROJECTS.items()}
+
+
+def _ci(spec: dict) -> list[str]:
+    return [spec["ci"]] if isinstance(spec["ci"], str) else spec["ci"]
+
+
+def _load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text())
+
+
+def _text_of(project: Path, relative: str) -> str:
+    return (project / relative).read_text()
+
+
+# --------------------------------------------------------------------------- files and linters
+
+
+@pytest.mark.parametrize("name", sorted(PROJECTS))
+def test_each_chosen_ci_system_gets_its_files_and_no_other(projects, name):
+    project = projects[name]
+    expected = set(ALWAYS)
+    for ci in _ci(PROJECTS[name]):
+        expected |= FILES[ci]
+    generated = {str(p.relative_to(project)) for p in project.rglob("*") if p.is_file()}
+    ci_like = {f for f in generated
+               if f.startswith((".github", ".azure-pipelines", ".gitlab", "scripts/", "ci/"))}
+    ci_like |= {f for f in generated if f in ALWAYS}
+    assert ci_like == expected
+    assert_valid_project(project)
+    for script in (project / "scripts").glob("*.sh"):
+        assert script.stat().st_mode & stat.S_IXUSR, f"{script} is not executable"
+
+
+@pytest.mark.parametrize("name", sorted(PROJECTS))
+def test_ci_files_pass_the_real_linters(projects, name):
+    problems = lint_ci(projects[name])
+    assert not problems, "\n\n".join(problems)
+
+
+def test_the_linters_do_report_a_broken_file(projects, tmp_path):
+    """The clean results above mean something: each linter flags a planted mistake."""
+    project = shutil.copytree(projects["all_ci_aws_2"], tmp_path / "broken")
+    workflow = project / ".github" / "workflows" / "ci.yml"
+    workflow.write_text(workflow.read_text().replace(
+        "run: python -m pytest",
+        "run: echo ${{ github.event.pull_request.title }} && python -m pytest $UNQUOTED"))
+    (project / ".github" / "workflows" / "extra.yml").write_text(
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n")
+    gitlab = project / ".gitlab-ci.yml"
+    gitlab.write_text(gitlab.read_text().replace("resource_group: staging", "resource_group: [staging]"))
+    azure = project / ".azure-pipelines" / "deploy.yml"
+    azure.write_text(azure.read_text().replace("pr: none", "pr: none\nstagez: []"))
+    script = project / "scripts" / "deploy_region.sh"
+    script.write_text(script.read_text() + "\nrm -rf $target/\n")
+
+    report = "\n".join(lint_ci(project))
+    assert "actionlint" in report and "zizmor" in report
+    assert "template-injection" in report and "unpinned-uses" in report and "artipacked" in report
+    assert "check-jsonschema gitlab-ci" in report and "check-jsonschema azure-pipelines" in report
+    assert "shellcheck" in report and "SC2086" in report
+
+
+# --------------------------------------------------------------------------- security properties
+
+
+def _github(project: Path) -> dict[str, dict]:
+    return {p.name: _load(p) for p in ci_files(project)["github"]}
+
+
+def _on(workflow: dict) -> dict:
+    return workflow.get("on", workflow.get(True))  # PyYAML 1.1 reads the key `on` as True
+
+
+def test_github_workflows_are_least_privilege_and_pinned(projects):
+    project = projects["github_aws_3"]
+    for name, workflow in _github(project).items():
+        assert "pull_request_target" not in _on(workflow), name
+        assert workflow["permissions"] == {}, f"{name}: top-level permissions must be empty"
+        for job_name, job in workflow["jobs"].items():
+            perms = job["permissions"]
+            assert perms.get("contents") == "read"
+            assert set(perms) <= {"contents", "id-token"}
+            if "id-token" in perms:  # only jobs that talk to Databricks
+                assert perms["id-token"] == "write"
+                assert job["env"]["DATABRICKS_AUTH_TYPE"] == "github-oidc"
+                assert "environment" in job or job_name == "validate"
+            for step in job["steps"]:
+                if "run" in step:
+                    assert "${{" not in step["run"], f"{name}:{job_name}: expression inside run:"
+                if step.get("uses", "").startswith("actions/checkout"):
+                    assert step["with"]["persist-credentials"] is False
+    for line in _text_of(project, ".github/workflows/deploy.yml").splitlines() + \
+            _text_of(project, ".github/workflows/ci.yml").splitlines():
+        if line.strip().startswith("- uses:") or line.strip().startswith("uses:"):
+            assert SHA_PIN.match(line.split("uses:", 1)[1].strip()), line
+
+
+def test_github_installs_exactly_the_cli_version_the_bundles_require(projects):
+    project = projects["github_aws_3"]
+    required = _load(project / "databricks.yml")["bundle"]["databricks_cli_version"]
+    assert _load(project / "serving" / "databricks.yml")["bundle"]["databricks_cli_version"] == required
+    for name, workflow in _github(project).items():
+        for job in workflow["jobs"].values():
+            for step in job["steps"]:
+                if step.get("uses", "").startswith("databricks/setup-cli@"):
+                    assert required == f">= {step['with']['version']}", name
+
+
+def test_ci_pins_the_bundlegen_that_generated_the_project_and_the_tools(projects):
+    from bundlegen import __version__
+
+    project = projects["all_ci_aws_2"]
+    lint = [line for line in _text_of(project, "ci/requirements-lint.txt").splitlines()
+            if line and not line.startswith("#")]
+    deploy = [line for line in _text_of(project, "ci/requirements-deploy.txt").splitlines()
+              if line and not line.startswith("#")]
+    assert lint == [f"bundlegen=={__version__}"]
+    assert len(deploy) == 1 and re.fullmatch(r"uv==\d+\.\d+\.\d+", deploy[0])
+    assert "scripts/install_databricks_cli.sh 1.13.0" in _text_of(project, ".azure-pipelines/ci.yml")
+    assert 'DATABRICKS_CLI_VERSION: "1.13.0"' in _text_of(project, ".gitlab-ci.yml")
+
+
+def test_no_long_lived_credential_anywhere(projects):
+    for project in projects.values():
+        for files in ci_files(project).values():
+            for path in files:
+                text = path.read_text()
+                for word in ("DATABRICKS_TOKEN:", "DATABRICKS_TOKEN=", "CLIENT_SECRET", "secrets."):
+                    assert word not in text, f"{path}: {word}"
+
+
+def test_every_ci_system_authenticates_by_oidc(projects):
+    project = projects["all_ci_aws_2"]
+    for name, workflow in _github(project).items():
+        for job in workflow["jobs"].values():
+            if "id-token" in job["permissions"]:
+                assert job["env"]["DATABRICKS_AUTH_TYPE"] == "github-oidc"
+    azure = _text_of(project, ".azure-pipelines/templates/deploy-target.yml")
+    assert "DATABRICKS_AUTH_TYPE: azure-devops-oidc" in azure
+    assert "SYSTEM_ACCESSTOKEN: $(System.AccessToken)" in azure
+    gitlab = _load(project / ".gitlab-ci.yml")
+    assert gitlab[".databricks"]["variables"]["DATABRICKS_AUTH_TYPE"] == "env-oidc"
+    assert set(gitlab[".databricks"]["id_tokens"]) == {"DATABRICKS_OIDC_TOKEN"}
+    for name, job in gitlab.items():
+        if name.startswith("deploy-") or name == "bundle-validate":
+            assert job["extends"] in (".deploy", ".databricks")
+
+
+# --------------------------------------------------------------------------- flows and order
+
+
+def test_github_deploys_staging_then_primary_then_replicas_in_parallel(projects):
+    project = projects["github_aws_3"]
+    jobs = _load(project / ".github" / "workflows" / "deploy.yml")["jobs"]
+    assert set(jobs) == {"staging", "prod-us-east-1", "replicas"}
+    assert jobs["staging"]["if"] == "github.ref == 'refs/heads/main'"
+    assert "refs/heads/release" in jobs["prod-us-east-1"]["if"]
+    assert "refs/tags/v" in jobs["prod-us-east-1"]["if"]
+    replicas = jobs["replicas"]
+    assert replicas["needs"] == "prod-us-east-1"
+    assert replicas["strategy"]["fail-fast"] is False
+    assert replicas["strategy"]["matrix"]["include"] == [{"target": "prod-eu-west-1"},
+                                                         {"target": "prod-ap-southeast-2"}]
+    for job in jobs.values():
+        assert job["concurrency"]["cancel-in-progress"] is False
+        assert job["concurrency"]["group"] == f"deploy-{job['environment']}"
+        assert job["steps"][-1]["run"] == 'bash scripts/deploy_region.sh "$TARGET"'
+        assert job["env"]["TARGET"] == job["environment"]
+
+
+def test_pull_requests_validate_every_target_of_both_bundles(projects):
+    project = projects["github_aws_3"]
+    ci = _load(project / ".github" / "workflows" / "ci.yml")
+    assert list(_on(ci)) == ["pull_request"]
+    runs = "\n".join(step.get("run", "") for step in ci["jobs"]["validate"]["steps"])
+    for target in ("dev", "staging", "prod-us-east-1", "prod-eu-west-1", "prod-ap-southeast-2"):
+        assert f"databricks bundle validate -t {target}\n" in runs + "\n"
+        if target != "dev":
+            assert f"cd serving && databricks bundle validate -t {target}" in runs
+    assert "bundlegen lint . serving" in str(ci["jobs"]["lint"])
+    assert "python -m pytest" in str(ci["jobs"]["test"])
+
+
+def test_azure_devops_stages_gate_replicas_on_the_primary(projects):
+    project = projects["azure_devops_azure_3"]
+    stages = _load(project / ".azure-pipelines" / "deploy.yml")["stages"]
+    params = [s["parameters"] for s in stages]
+    assert [p["target"] for p in params] == ["staging", "prod-eastus2", "prod-westeurope", "prod-uksouth"]
+    assert params[0]["dependsOn"] == [] and params[1]["dependsOn"] == []
+    assert "refs/heads/main" in params[0]["condition"]
+    assert "refs/heads/release" in params[1]["condition"]
+    assert params[2]["dependsOn"] == ["prod_eastus2"] and params[3]["dependsOn"] == ["prod_eastus2"]
+    template = _load(project / ".azure-pipelines" / "templates" / "deploy-target.yml")
+    stage = template["stages"][0]
+    assert stage["lockBehavior"] == "sequential"
+    assert stage["jobs"][0]["environment"] == "${{ parameters.target }}"
+
+
+def test_gitlab_deploys_replicas_after_the_primary_from_the_release_branch(projects):
+    project = projects["gitlab_gcp_2"]
+    gitlab = _load(project / ".gitlab-ci.yml")
+    primary, replica = gitlab["deploy-prod-us-central1"], gitlab["deploy-prod-europe-west1"]
+    assert primary["environment"]["name"] == "prod-us-central1"
+    assert replica["needs"] == ["deploy-prod-us-central1"]
+    for job in (gitlab["deploy-staging"], primary, replica):
+        assert job["resource_group"] == job["environment"]["name"]
+    assert gitlab[".deploy"]["interruptible"] is False
+    assert 'bash scripts/deploy_region.sh "$CI_ENVIRONMENT_NAME"' in gitlab[".deploy"]["script"]
+
+
+# --------------------------------------------------------------------------- region additivity
+
+
+def _grown(spec_of, n: int, tmp_path: Path) -> tuple[Path, Path]:
+    return bake(spec_of(n), tmp_path / f"n{n}"), bake(spec_of(n + 1), tmp_path / f"n{n + 1}")
+
+
+ADDITIVE = sorted(set.union(ALWAYS, *FILES.values()))
+
+
+@pytest.mark.parametrize("ci", ALL_CI + ["all"])
+@pytest.mark.parametrize("n", [1, 2])
+def test_one_more_region_only_adds_lines_to_the_ci_files(tmp_path, ci, n):
+    """What `bundlegen add-region` relies on: a region is whole entries of its own."""
+    cloud = {"github": "aws", "azure-devops": "azure", "gitlab": "gcp", "all": "aws"}[ci]
+    systems = ALL_CI if ci == "all" else ci
+    before, after = _grown(lambda k: make_spec(cloud, k, (90, 10), systems), n, tmp_path)
+    new_target = f"prod-{make_spec(cloud, n + 1)['regions'][n]['name']}"
+    for relative in ADDITIVE:
+        if not (before / relative).exists():
+            continue
+        old, new = _text_of(before, relative), _text_of(after, relative)
+        removed = [line for line in difflib.ndiff(old.splitlines(), new.splitlines())
+                   if line.startswith("- ")]
+        assert not removed, f"{relative}: adding a region changed existing lines:\n" + "\n".join(removed)
+        if relative not in ("scripts/deploy_region.sh", "scripts/install_databricks_cli.sh",
+                            "ci/requirements-lint.txt", "ci/requirements-deploy.txt",
+                            ".github/dependabot.yml", ".azure-pipelines/templates/deploy-target.yml"):
+            assert new_target in new, f"{relative} does not mention the new region"
+    assert not lint_ci(after)
+
+
+# --------------------------------------------------------------------------- snapshots
+
+
+def test_ci_files_snapshot(snapshot, tmp_path):
+    project = bake(make_spec("aws", 3, (90, 10), ALL_CI), tmp_path)
+    files = {}
+    for relative in ADDITIVE:
+        if (project / relative).exists():
+            files[relative.replace("/", "__")] = _text_of(project, relative)
+    snapshot.assert_match_dir(files, "ci")
+
+
+# --------------------------------------------------------------------------- the deploy script
+
+FAKE_CLI = r'''#!/usr/bin/env python3
+"""A stand-in `databricks` CLI: logs each call and answers from a small state folder."""
+import json, os, sys
+from pathlib import Path
+
+state = Path(os.environ["FAKE_STATE"])
+args = sys.argv[1:]
+with open(state / "calls.log", "a") as log:
+    project = Path(os.environ["FAKE_PROJECT"]).resolve()
+    where = {project: ".", project / "serving": "serving"}.get(Path.cwd().resolve(), "outside")
+    log.write(f"{where} | host={os.environ.get('DATABRICKS_HOST', '')} | {' '.join(args)}\n")
+if args[:2] == ["bundle", "validate"]:
+    jobs = [j for j in os.environ["FAKE_JOBS"].split(",") if j]
+    print(json.dumps({
+        "workspace": {"host": "https://fake.cloud.databricks.com"},
+        "variables": {"role": {"value": os.environ["FAKE_ROLE"]},
+                      "model_catalog": {"value": "ml"}, "schema": {"value": "fraud"},
+                      "model_name": {"value": "fraud_model"}},
+        "resources": {"jobs": {j: {"name": j} for j in jobs}},
+    }))
+elif args[:2] == ["model-versions", "get-by-alias"]:
+    alias = args[3]
+    known = dict(item.split("=") for item in os.environ.get("FAKE_ALIASES", "").split(",") if item)
+    if (state / "trained").exists():
+        known.setdefault("champion", "1")
+    if alias not in known:
+        print(f"Error: alias {alias} not found for {args[2]}", file=sys.stderr)
+        sys.exit(1)
+    print(json.dumps({"version": known[alias], "model_name": args[2]}))
+elif args[:3] == ["bundle", "run", "training"]:
+    (state / "trained").touch()
+'''
+
+
+def _deploy(project: Path, tmp_path: Path, target: str, **fake) -> tuple[subprocess.CompletedProcess, list[str]]:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    cli = bin_dir / "databricks"
+    cli.write_text(FAKE_CLI)
+    cli.chmod(0o755)
+    state = tmp_path / "state"
+    shutil.rmtree(state, ignore_errors=True)
+    state.mkdir()
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+           "FAKE_STATE": str(state), "FAKE_PROJECT": str(project), **fake}
+    done = subprocess.run(["bash", str(project / "scripts" / "deploy_region.sh"), target],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+                          check=False)
+    calls = (state / "calls.log").read_text().splitlines() if (state / "calls.log").exists() else []
+    return done, calls
+
+
+@pytest.fixture(scope="module")
+def two_region_project(tmp_path_factory) -> Path:
+    return bake(make_spec("aws", 2, (90, 10), "github"), tmp_path_factory.mktemp("deploy"))
+
+
+def test_a_fresh_primary_region_trains_shares_then_serves(two_region_project, tmp_path):
+    done, calls = _deploy(two_region_project, tmp_path, "prod-us-east-1", FAKE_ROLE="primary",
+                          FAKE_JOBS="training,share_model,deployment")
+    assert done.returncode == 0, done.stderr + done.stdout
+    alias = "host=https://fake.cloud.databricks.com | model-versions get-by-alias ml.fraud.fraud_model"
+    assert calls == [
+        ". | host= | bundle deploy -t prod-us-east-1",
+        ". | host= | bundle validate -t prod-us-east-1 -o json",
+        f"outside | {alias} champion -o json",  # none yet: a fresh workspace
+        ". | host= | bundle run training -t prod-us-east-1",
+        f"outside | {alias} champion -o json",
+        ". | host= | bundle run share_model -t prod-us-east-1",
+        f"outside | {alias} champion -o json",
+        f"outside | {alias} challenger -o json",
+        "serving | host= | bundle deploy -t prod-us-east-1 --var champion_version=1 --var challenger_version=1",
+        ". | host= | bundle run deployment -t prod-us-east-1",
+    ]
+    assert "challenger serves version 1 for now" in done.stdout
+
+
+def test_a_deployed_region_serves_the_versions_behind_the_aliases(two_region_project, tmp_path):
+    done, calls = _deploy(two_region_project, tmp_path, "staging", FAKE_ROLE="primary",
+                          FAKE_JOBS="training,deployment", FAKE_ALIASES="champion=7,challenger=9")
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert not any("bundle run training" in c or "share_model" in c for c in calls)
+    assert "serving | host= | bundle deploy -t staging --var champion_version=7 --var challenger_version=9" in calls
+    assert calls[-1] == ". | host= | bundle run deployment -t staging"
+
+
+def test_a_replica_never_trains_and_stops_when_nothing_is_shared_yet(two_region_project, tmp_path):
+    done, calls = _deploy(two_region_project, tmp_path, "prod-eu-west-1", FAKE_ROLE="replica",
+                          FAKE_JOBS="deployment")
+    assert done.returncode == 1
+    assert "the primary region has not shared a version yet" in done.stderr
+    assert not any("bundle run" in c for c in calls)
+    assert not any(c.startswith("serving") for c in calls)
