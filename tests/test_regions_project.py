@@ -124,11 +124,11 @@ HAND_EDITS = [
     ("databricks.yml", "  prod-eu-west-1:\n",
      "  # EMEA: owned by the Paris team.\n  prod-eu-west-1:\n"),
     ("databricks.yml", "          share_name: fraud_detection_models\n",
-     "          share_name: fraud_detection_models   # agreed with the data team\n"
-     "    presets:\n      tags:\n        team: emea\n    # TODO: move to a dedicated catalog\n"),
+     ("          share_name: fraud_detection_models   # agreed with the data team\n"
+      "    presets:\n      tags:\n        team: emea\n    # TODO: move to a dedicated catalog\n")),
     ("serving/databricks.yml", "            - key: region\n              value: eu-west-1\n",
-     "            - key: region\n              value: eu-west-1\n"
-     "            - key: cost_center   # finance asked\n              value: \"4711\"\n"),
+     ("            - key: region\n              value: eu-west-1\n"
+      "            - key: cost_center   # finance asked\n              value: \"4711\"\n")),
     ("serving/databricks.yml", "          route_optimized: false\n",
      "          route_optimized: false  # keep: changing it recreates the endpoint\n"),
     ("resources/sharing.job.yml", "          tasks:\n",

@@ -120,8 +120,6 @@ def read_bundle(folder: Path) -> Bundle:
             if rel in docs or not rel.endswith((".yml", ".yaml")) or not os.path.isfile(path):
                 continue
             text = read_text(Path(path), str(folder / rel))
-            if "targets" not in text and "workspace" not in text:
-                continue  # nothing of a target's or a host's: not needed
             docs[rel] = Doc(text, str(folder / rel))
             data[rel] = yamltree.to_python(yamltree.compose(text, docs[rel].name))
     targets: dict[str, Target] = {}
@@ -235,6 +233,12 @@ def add(folder: Path, name: str, host: str, source: str | None = None,
                 f"region '{name}' already exists: target '{taken}' at "
                 f"{bundle.where(bundle.targets[taken])}; nothing was changed"
             )
+    for target in bundle.targets.values():
+        if target.host and target.host.rstrip("/").lower() == host.lower():
+            raise RefusedEdit(
+                f"{host} is already the workspace of target '{target.name}' at "
+                f"{bundle.where(target)}; a region needs a workspace of its own"
+            )
     changes = ChangeSet(folder, "add", name, new, "bundle", source=src.name if src else None)
     if src is None:
         rel, text = _add_minimal(bundle, new, host)
@@ -253,9 +257,9 @@ def add(folder: Path, name: str, host: str, source: str | None = None,
         with_host = [src.places[0][0]]
     for rel, entry in src.places:
         doc = bundle.docs[rel]
-        block = _copy(doc, entry, new, host if rel in with_host else None)
         holder = yamltree.get(doc.root, "targets")
         doc.require_block(holder, "'targets'")
+        block = _copy(doc, entry, new, host if rel in with_host else None)
         last = doc.entries(holder)[-1]
         doc.require_own_line(last)
         separator = doc.newline if doc.blank_separated(holder) else ""
@@ -351,7 +355,12 @@ def _host_edit(doc: Doc, target: Entry, host: str, unit: int) -> tuple[int, int,
         at = doc.text.index(":", entry.key.end_mark.index) + 1  # `host:` with nothing after
         return at, at, f" {host}"
     if isinstance(node, (ScalarNode, AliasNode)):
-        return node.start_mark.index, node.end_mark.index, host
+        # A comment after the old host is about the old host: it goes with it.
+        end = node.end_mark.index
+        rest = doc.line_text(doc.line_of(end))[doc.column(end):]
+        if rest.strip().startswith("#"):
+            end += len(rest)
+        return node.start_mark.index, end, host
     where = doc.location(node.start_mark.index)
     raise RefusedEdit(f"host of target '{name}' at {where} is not a value; copy it by hand")
 
@@ -485,7 +494,7 @@ def rows(bundle: Bundle) -> tuple[list[dict], list[str]]:
             if isinstance(data, dict):
                 names += [n for n in endpoints(data, target.name) if n not in names]
         out.append({
-            "region": target.name[len("prod-"):] if target.name.startswith("prod-") else target.name,
+            "region": target.name.removeprefix("prod-"),
             "target": target.name,
             "host": target.host,
             "role": "primary" if target is primary else "replica",

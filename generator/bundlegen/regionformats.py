@@ -10,9 +10,12 @@ from collections.abc import Callable
 
 
 def text(listing) -> str:
-    head = ("REGION", "TARGET", "ROLE", "HOST", "ENDPOINT")
+    # Another bundle's targets have modes of their own (development, production, none).
+    mode = listing.kind != "bundlegen project"
+    head = ("REGION", "TARGET", "ROLE", *(("MODE",) if mode else ()), "HOST", "ENDPOINT")
     rows = [
-        (r["region"], r["target"], r["role"], r["host"] or "-", ", ".join(r["endpoints"]) or "-")
+        (r["region"], r["target"], r["role"], *((r["mode"] or "-",) if mode else ()),
+         r["host"] or "-", ", ".join(r["endpoints"]) or "-")
         for r in listing.regions
     ]
     widths = [max(len(str(row[i])) for row in [head, *rows]) for i in range(len(head))]
@@ -20,7 +23,8 @@ def text(listing) -> str:
     if not rows:
         lines = ["no target names a workspace host"]
     if listing.other_targets:
-        lines.append(f"targets without a workspace host: {', '.join(listing.other_targets)}")
+        names = [f"{t} (primary)" if t == listing.primary else t for t in listing.other_targets]
+        lines.append(f"targets without a workspace host: {', '.join(names)}")
     return "\n".join(lines) + "\n"
 
 
@@ -28,6 +32,7 @@ def as_json(listing) -> str:
     document = {
         "project": str(listing.folder),
         "kind": listing.kind,
+        "primary": listing.primary,
         "regions": listing.regions,
         "other_targets": listing.other_targets,
     }

@@ -52,12 +52,16 @@ class Listing:
     folder: Path
     kind: str
     regions: list[dict]  # region, target, host, role, mode, endpoints
+    primary: str | None  # the primary's target
     other_targets: list[str] = field(default_factory=list)  # targets without a workspace host
 
 
 def list_regions(folder: Path) -> Listing:
     kind = _kind(folder)
     if kind == "bundlegen project":
-        return Listing(folder, kind, projectregions.rows(folder))
-    rows, hostless = bundleregions.rows(bundleregions.read_bundle(folder))
-    return Listing(folder, kind, rows, hostless)
+        rows = projectregions.rows(folder)
+        return Listing(folder, kind, rows, rows[0]["target"])
+    bundle = bundleregions.read_bundle(folder)
+    rows, hostless = bundleregions.rows(bundle)
+    primary = bundleregions.reference_target(bundle)
+    return Listing(folder, kind, rows, primary.name if primary else None, hostless)

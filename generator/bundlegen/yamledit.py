@@ -451,7 +451,7 @@ def remove_anchor(doc: Doc, node: Node) -> tuple[int, int, str] | None:
     if at < 0:
         return None
     end = at + 1 + len(name)
-    rest = doc.text[end:line_end]
+    rest = _BREAK.sub("", doc.text[end:line_end])
     spaces = len(rest) - len(rest.lstrip(" \t"))
     if rest.strip(" \t") and not rest.strip(" \t").startswith("#"):
         return at, end + spaces, ""  # `&a value` -> `value`
