@@ -149,11 +149,14 @@ def add_runs(doc: Doc, runs: list[Run]) -> str:
                 f"{doc.name}: cannot find {what}, where the region's "
                 f"{describe(run.path + (run.steps[0],))} goes; was it removed or renamed by hand?"
             )
-        if _kind(parent) != run.kind or not doc.entries(parent):
+        if _kind(parent) != run.kind:
             raise RefusedEdit(
-                f"{doc.name}: {what} is not the non-empty {run.kind} bundlegen generated; "
-                f"add {describe(run.path + (run.steps[0],))} by hand"
+                f"{doc.name}: {what} is a {_kind(parent)} here, but bundlegen writes it as a "
+                f"{run.kind}; write it the way bundlegen does, then run again"
             )
+        if not doc.entries(parent):
+            raise RefusedEdit(f"{doc.name}: {what} is empty; bundlegen adds to it only after "
+                              "the entries it generated")
         doc.require_block(parent, f"'{what}'")
         for step in run.steps:
             if doc.find(parent, step) is not None:

@@ -111,7 +111,12 @@ def _loader(text: str):
 
 def _where(filename: str, err: yaml.YAMLError) -> InputError:
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-    problem = getattr(err, "problem", None) or getattr(err, "context", None) or str(err)
+    problem = getattr(err, "problem", None) or str(err)
+    context = getattr(err, "context", None)
+    if context and getattr(err, "problem", None):
+        problem = f"{context}, {problem}"  # "expected a single document..., but found another"
+    elif context:
+        problem = context
     loc = Location(filename, mark.line + 1, mark.column + 1) if mark else Location(filename)
     return InputError(f"invalid YAML: {problem}", loc)
 
