@@ -347,7 +347,7 @@ def test_regions_shows_the_endpoints_a_target_serves(tmp_path):
 def many_targets(n: int) -> str:
     """A bundle with n production targets, each with comments, variables and an endpoint."""
     regions = [f"{area}-{side}-{i}" for area in ("us", "eu", "ap", "sa", "ca", "me")
-               for side in ("east", "west", "north", "south", "central") for i in (1, 2)]
+               for side in ("east", "west", "north", "south", "central") for i in range(1, 10)]
     parts = ["bundle:\n  name: many\n\ntargets:\n"]
     for i, region in enumerate(regions[:n]):
         parts.append(
