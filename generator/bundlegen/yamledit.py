@@ -368,25 +368,6 @@ def identity(node: Node) -> tuple:
     return ("item", "#", json.dumps(plain(node), sort_keys=True))
 
 
-def data_identity(value: Any) -> tuple:
-    """identity() for constructed data, to find the same item in yaml.safe_load output."""
-    if isinstance(value, dict):
-        for name in IDENTITY_KEYS:
-            if isinstance(value.get(name), (str, int, float, bool)) and value.get(name) is not None:
-                return ("item", name, _scalar_text(value[name]))
-    if not isinstance(value, (dict, list)):
-        return ("item", "=", _scalar_text(value))
-    return ("item", "#", None)  # compared by value by the caller
-
-
-def _scalar_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def reindent(text: str, delta: int) -> str:
     """Shift every non-blank line by delta columns (the text's own nesting is kept)."""
     if delta == 0:
