@@ -177,6 +177,18 @@ def test_the_host_is_replaced_or_added_and_anchors_are_left_to_the_original(tmp_
     assert (tmp_path / "databricks.yml").read_text() == original
 
 
+def test_a_file_without_a_final_line_break(tmp_path):
+    original = "targets:\n  dev:\n    default: true\n  prod:\n    mode: production"
+    (tmp_path / "databricks.yml").write_text(original)
+
+    assert run("add-region", "eu-west-1", "--host", AWS, "--project-dir", tmp_path).exit_code == 0
+    assert (tmp_path / "databricks.yml").read_text() == original + (
+        f"\n  prod-eu-west-1:\n    mode: production\n    workspace:\n      host: {AWS}"
+    )
+    assert run("remove-region", "eu-west-1", "--project-dir", tmp_path).exit_code == 0
+    assert (tmp_path / "databricks.yml").read_text() == original
+
+
 def test_a_target_spread_over_included_files_is_copied_in_each(real):
     folder = real / "knowledge_base" / "target_includes"
     result = run("add-region", "eu-west-1", "--host", AWS, "--project-dir", folder, "--from", "staging")

@@ -328,28 +328,29 @@ def _host_edit(doc: Doc, target: Entry, host: str, unit: int) -> tuple[int, int,
             raise RefusedEdit(f"target '{name}' at {where} is not a mapping; copy it by hand")
         col = doc.entry_column(target) + unit
         at = doc.line_end(doc.line_of(target.key.start_mark.index))
-        return at, at, f"{' ' * col}workspace:{nl}{' ' * (col + unit)}host: {host}{nl}"
+        return _lines_at(doc, at, f"{' ' * col}workspace:{nl}{' ' * (col + unit)}host: {host}{nl}")
     doc.require_block(value, f"target '{name}'")
     workspace = doc.find(value, "workspace")
     if workspace is None:
         last = doc.entries(value)[-1]
         col = doc.entry_column(last)
         at = doc.span(last)[1]
-        return at, at, f"{' ' * col}workspace:{nl}{' ' * (col + unit)}host: {host}{nl}"
+        return _lines_at(doc, at, f"{' ' * col}workspace:{nl}{' ' * (col + unit)}host: {host}{nl}")
     ws = workspace.value
     if isinstance(ws, ScalarNode) and not ws.value:
         col = doc.entry_column(workspace) + unit
         at = doc.line_end(doc.line_of(workspace.key.start_mark.index))
-        return at, at, f"{' ' * col}host: {host}{nl}"
+        return _lines_at(doc, at, f"{' ' * col}host: {host}{nl}")
     if not isinstance(ws, MappingNode) or isinstance(ws, AliasNode):
         where = doc.location(ws.start_mark.index)
-        raise RefusedEdit(f"workspace of target '{name}' at {where} is not a mapping; copy it by hand")
+        raise RefusedEdit(f"workspace of target '{name}' at {where} is not a mapping "
+                          "(an alias?); copy the target by hand")
     doc.require_block(ws, f"workspace of target '{name}'")
     entry = doc.find(ws, "host")
     if entry is None:
         last = doc.entries(ws)[-1]
         at = doc.span(last)[1]
-        return at, at, f"{' ' * doc.entry_column(last)}host: {host}{nl}"
+        return _lines_at(doc, at, f"{' ' * doc.entry_column(last)}host: {host}{nl}")
     node = entry.value
     if isinstance(node, ScalarNode) and not node.value and node.tag.endswith(":null"):
         at = doc.text.index(":", entry.key.end_mark.index) + 1  # `host:` with nothing after
@@ -363,6 +364,13 @@ def _host_edit(doc: Doc, target: Entry, host: str, unit: int) -> tuple[int, int,
         return node.start_mark.index, end, host
     where = doc.location(node.start_mark.index)
     raise RefusedEdit(f"host of target '{name}' at {where} is not a value; copy it by hand")
+
+
+def _lines_at(doc: Doc, at: int, lines: str) -> tuple[int, int, str]:
+    """An edit inserting lines at a line end; the file's last line may lack its break."""
+    if at == len(doc.text) and doc.text and not doc.text.endswith(("\n", "\r")):
+        lines = doc.newline + lines
+    return at, at, lines
 
 
 def _add_minimal(bundle: Bundle, new: str, host: str) -> tuple[str, str]:
