@@ -395,3 +395,13 @@ def test_a_bundle_with_fifty_targets(tmp_path):
     assert len(targets) == 51 and targets["prod-eu-west-3"]["workspace"]["host"] == AWS
     assert run("remove-region", "eu-west-3", "--project-dir", tmp_path).exit_code == 0
     assert snapshot(tmp_path) == before
+
+
+def test_dry_run_prints_the_diff_and_writes_nothing(real):
+    folder = real / "dbt_sql"
+    before = snapshot(real)
+    result = run("add-region", "eu-west-1", "--host", AWS, "--project-dir", folder, "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("--- a/databricks.yml\n+++ b/databricks.yml\n@@ ")
+    assert "+  prod-eu-west-1:\n+    mode: production\n" in result.stdout
+    assert snapshot(real) == before
