@@ -394,3 +394,24 @@ def test_a_replica_never_trains_and_stops_when_nothing_is_shared_yet(two_region_
     assert "the primary region has not shared a version yet" in done.stderr
     assert not any("bundle run" in c for c in calls)
     assert not any(c.startswith("serving") for c in calls)
+
+
+@pytest.mark.parametrize("ci", ["github", "azure-devops", "gitlab"])
+def test_add_region_keeps_the_deploy_pipeline_in_step_and_lint_clean(tmp_path, ci):
+    from click.testing import CliRunner
+
+    from bundlegen.cli import cli
+
+    project = bake(make_spec("aws", 2, (90, 10), ci), tmp_path)
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    add = CliRunner().invoke(cli, ["add-region", "ap-southeast-2", "--host",
+                                   "https://dbc-1111111111111111.cloud.databricks.com",
+                                   "--project-dir", str(project)])
+    assert add.exit_code == 0, add.output
+    pipeline = "\n".join(p.read_text() for files in ci_files(project).values() for p in files)
+    assert "prod-ap-southeast-2" in pipeline
+    assert lint_ci(project) == []
+
+    remove = CliRunner().invoke(cli, ["remove-region", "ap-southeast-2", "--project-dir", str(project)])
+    assert remove.exit_code == 0, remove.output
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before

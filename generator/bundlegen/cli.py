@@ -15,6 +15,7 @@ import click
 
 from bundlegen import __version__
 from bundlegen.errors import BundlegenError
+from bundlegen.regionformats import FORMATS
 
 INTERNAL_ERROR = 3
 
@@ -29,6 +30,9 @@ class _Group(click.Group):
             ctx.exit(err.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # the reader went away (`... | head`): not an error of ours
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except Exception as err:  # a bug: say so in one line, not with a traceback
             if os.environ.get("BUNDLEGEN_DEBUG"):
                 raise
@@ -147,6 +151,74 @@ def lint(
         summary += f"{result.errors} error(s), {result.warnings} warning(s)"
         click.echo(summary, err=True)
     ctx.exit(1 if result.errors else 0)
+
+_PROJECT_DIR = click.option(
+    "--project-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="The bundle's folder (where databricks.yml is).",
+)
+_DRY_RUN = click.option("--dry-run", is_flag=True, help="Print the diff; write nothing.")
+
+
+def _report(changes, dry_run: bool) -> None:
+    from bundlegen.regions import commit
+
+    for warning in changes.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if dry_run:
+        click.echo(changes.diff(), nl=False)
+        return
+    commit(changes)
+    verb = {"add": "Added", "remove": "Removed"}[changes.action]
+    source = f", copied from {changes.source}" if changes.source else ""
+    click.echo(f"{verb} region {changes.region} (target {changes.target}{source}) in {changes.root}")
+    for change in changes.changes:
+        what = "created" if change.before is None else "deleted" if change.after is None else "edited"
+        click.echo(f"  {what:8} {change.rel}")
+
+
+@cli.command("add-region")
+@click.argument("name")
+@click.option("--host", required=True, help="Workspace URL of the region, https://...")
+@_PROJECT_DIR
+@click.option("--from", "source", metavar="TARGET",
+              help="Region or target to copy (default: the primary region; in another bundle "
+                   "the production target, else the default target).")
+@click.option("--target-name", help="Name of the new target, in a bundle bundlegen did not "
+                                    "generate (default: prod-NAME after a production target, else NAME).")
+@click.option("--metastore-id", help="Global metastore ID of the region (cloud:region:uuid), "
+                                     "which the primary region shares the model with.")
+@_DRY_RUN
+def add_region(name, host, project_dir, source, target_name, metastore_id, dry_run) -> None:
+    """Add region NAME: its target(s) and everything the project keeps per region."""
+    from bundlegen.regions import add_region as plan
+
+    _report(plan(project_dir, name, host, source, target_name, metastore_id), dry_run)
+
+
+@cli.command("remove-region")
+@click.argument("name")
+@_PROJECT_DIR
+@click.option("--target-name", help="The target to remove, when prod-NAME and NAME both exist.")
+@_DRY_RUN
+def remove_region(name, project_dir, target_name, dry_run) -> None:
+    """Remove region NAME: what add-region added. Never the primary or the last region."""
+    from bundlegen.regions import remove_region as plan
+
+    _report(plan(project_dir, name, target_name), dry_run)
+
+
+@cli.command("regions")
+@_PROJECT_DIR
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text",
+              show_default=True, help="Output format.")
+def regions(project_dir, fmt) -> None:
+    """List the regions (targets) with host, role and serving endpoint."""
+    from bundlegen.regions import list_regions
+
+    click.echo(FORMATS[fmt](list_regions(project_dir)), nl=False)
 
 
 def main() -> None:

@@ -1,0 +1,512 @@
+"""Regions of any bundle (one bundlegen did not generate): one target per region.
+
+add-region copies the text of a reference target (comments and style kept), under a new
+name, with the new workspace host, after the last target; in every file of the bundle that
+defines that target (a bundle may add to a target in its included files). remove-region
+deletes exactly those lines again. Choices (docs/decisions/regions-of-any-bundle.md):
+
+- reference target (`--from` default, and the bundle's *primary*): the first target with
+  `mode: production`, else the `default: true` target, else the first target;
+- new target name: `prod-<region>` when the reference is a production target, else `<region>`;
+- a bundle without targets gets a minimal one: `{workspace: {host}}`.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from dataclasses import dataclass, field
+from glob import glob
+from pathlib import Path
+from typing import Any
+
+from yaml.nodes import MappingNode, ScalarNode
+
+from bundlegen import yamltree
+from bundlegen.changeset import ChangeSet, FileChange, read_text
+from bundlegen.errors import InputError, Location, RefusedEdit
+from bundlegen.templating import ext
+from bundlegen.yamledit import (
+    AliasNode,
+    Doc,
+    Entry,
+    Unverifiable,
+    data_without,
+    deletion,
+    insertion,
+    remove_anchor,
+    splice,
+    walk,
+)
+
+ROOT_FILES = ("databricks.yml", "databricks.yaml", "bundle.yml", "bundle.yaml")
+HOST = re.compile(r"^https://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]+)?/?$")
+TARGET_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+
+
+@dataclass
+class Target:
+    name: str
+    places: list[tuple[str, Entry]] = field(default_factory=list)  # (file, entry) defining it
+    data: dict = field(default_factory=dict)  # merged over its files
+
+    @property
+    def mode(self) -> str | None:
+        return self.data.get("mode")
+
+    @property
+    def is_default(self) -> bool:
+        return self.data.get("default") is True
+
+    @property
+    def host(self) -> str | None:
+        workspace = self.data.get("workspace")
+        host = workspace.get("host") if isinstance(workspace, dict) else None
+        return host if isinstance(host, str) and host else None
+
+
+@dataclass
+class Bundle:
+    folder: Path
+    root: str  # the root file, relative to folder
+    docs: dict[str, Doc]  # every file read, the root first
+    data: dict[str, Any]  # their data, as the Databricks CLI reads them
+    targets: dict[str, Target]
+    holders: list[str]  # files with a `targets` key, the root first
+
+    def display(self, rel: str) -> str:
+        return str(self.folder / rel)
+
+    def where(self, target: Target) -> str:
+        rel, entry = target.places[0]
+        doc = self.docs[rel]
+        return f"{doc.name}:{doc.line_of(doc.start(entry)) + 1}"
+
+    def other_hosts(self) -> list[str]:
+        hosts = [t.host for t in self.targets.values() if t.host]
+        for data in self.data.values():
+            workspace = data.get("workspace") if isinstance(data, dict) else None
+            if isinstance(workspace, dict) and isinstance(workspace.get("host"), str):
+                hosts.append(workspace["host"])
+        return hosts
+
+
+def find_root(folder: Path) -> Path:
+    for name in ROOT_FILES:
+        if (folder / name).is_file():
+            return folder / name
+    raise InputError(
+        "no databricks.yml here; give the bundle's folder with --project-dir", Location(str(folder))
+    )
+
+
+def _doc(folder: Path, rel: str) -> Doc:
+    display = str(folder / rel)
+    return Doc(read_text(folder / rel, display), display)
+
+
+def read_bundle(folder: Path) -> Bundle:
+    root_path = find_root(folder)
+    root = root_path.name
+    docs = {root: _doc(folder, root)}
+    data = {root: yamltree.to_python(yamltree.compose(docs[root].text, docs[root].name))}
+    includes = data[root].get("include") if isinstance(data[root], dict) else None
+    for pattern in includes if isinstance(includes, list) else []:
+        if not isinstance(pattern, str):
+            continue
+        for path in sorted(glob(str(folder / pattern), recursive=True)):
+            rel = os.path.relpath(path, folder).replace(os.sep, "/")
+            if rel in docs or not rel.endswith((".yml", ".yaml")) or not os.path.isfile(path):
+                continue
+            text = read_text(Path(path), str(folder / rel))
+            docs[rel] = Doc(text, str(folder / rel))
+            data[rel] = yamltree.to_python(yamltree.compose(text, docs[rel].name))
+    targets: dict[str, Target] = {}
+    holders = []
+    for rel, doc in docs.items():
+        node = yamltree.get(doc.root, "targets") if isinstance(doc.root, MappingNode) else None
+        if node is None and not _has_key(doc, "targets"):
+            continue
+        holders.append(rel)
+        values = data[rel].get("targets") if isinstance(data[rel], dict) else None
+        for entry in doc.entries(node):
+            name = entry.key.value
+            target = targets.setdefault(name, Target(name))
+            target.places.append((rel, entry))
+            value = values.get(name) if isinstance(values, dict) else None
+            if isinstance(value, dict):
+                target.data = _merge(target.data, value)
+    return Bundle(folder, root, docs, data, targets, holders)
+
+
+def _has_key(doc: Doc, key: str) -> bool:
+    return isinstance(doc.root, MappingNode) and any(k.value == key for k, _ in doc.root.value)
+
+
+def _merge(base: dict, more: dict) -> dict:
+    out = dict(base)
+    for key, value in more.items():
+        out[key] = _merge(out[key], value) if isinstance(out.get(key), dict) and isinstance(value, dict) else value
+    return out
+
+
+def reference_target(bundle: Bundle) -> Target | None:
+    """The target add-region copies by default, which is also the bundle's primary region."""
+    targets = list(bundle.targets.values())
+    for target in targets:
+        if target.mode == "production":
+            return target
+    for target in targets:
+        if target.is_default:
+            return target
+    return targets[0] if targets else None
+
+
+# -------------------------------------------------------------------- checks
+
+
+def cloud_of(host: str) -> str | None:
+    domain = host.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
+    for cloud, suffixes in ext().HOST_SUFFIXES.items():
+        if domain.endswith(suffixes):
+            return cloud
+    return None
+
+
+def check_host(host: str) -> str:
+    if not host.startswith("https://"):
+        raise InputError(f"'{host}' must be the workspace URL, https://<workspace host>", field="--host")
+    if not HOST.match(host):
+        raise InputError(f"'{host}' is not a workspace URL (https://<workspace host>)", field="--host")
+    return host.rstrip("/")
+
+
+def _cloud(bundle: Bundle, host: str) -> str:
+    e = ext()
+    cloud = cloud_of(host)
+    if cloud is None:
+        known = ", ".join(s for suffixes in e.HOST_SUFFIXES.values() for s in suffixes[:1])
+        raise InputError(
+            f"{host} is not a Databricks workspace of AWS, Azure or GCP (a host ending in {known}, ...)",
+            field="--host",
+        )
+    others = {c for c in map(cloud_of, bundle.other_hosts()) if c}
+    if others and cloud not in others:
+        theirs = " and ".join(sorted(e.CLOUD_NAMES[c] for c in others))
+        raise InputError(
+            f"{host} is {e.A_CLOUD[cloud]} workspace, but this bundle's workspaces are on {theirs}",
+            field="--host",
+        )
+    return cloud
+
+
+def check_region_name(name: str, cloud: str) -> None:
+    e = ext()
+    pattern, example = e.REGION_PATTERNS[cloud]
+    if not pattern.match(name):
+        raise InputError(f"'{name}' is not {e.A_CLOUD[cloud]} region name (like {example})")
+
+
+# -------------------------------------------------------------------- add
+
+
+def add(folder: Path, name: str, host: str, source: str | None = None,
+        target_name: str | None = None) -> ChangeSet:
+    bundle = read_bundle(folder)
+    host = check_host(host)
+    check_region_name(name, _cloud(bundle, host))
+    if source is not None:
+        src = bundle.targets.get(source) or bundle.targets.get(f"prod-{source}")
+        if src is None:
+            raise InputError(f"unknown target '{source}'; the bundle's targets: {_names(bundle)}",
+                             field="--from")
+    else:
+        src = reference_target(bundle)
+    new = target_name or (f"prod-{name}" if src and src.mode == "production" else name)
+    if not TARGET_NAME.match(new) or ext()._YAML_NON_STRING.match(new):
+        raise InputError(f"'{new}' cannot be a target name: use letters, digits, '-', '_' and '.'",
+                         field="--target-name")
+    for taken in dict.fromkeys((new, f"prod-{name}", name)):
+        if taken in bundle.targets:
+            raise RefusedEdit(
+                f"region '{name}' already exists: target '{taken}' at "
+                f"{bundle.where(bundle.targets[taken])}; nothing was changed"
+            )
+    for target in bundle.targets.values():
+        if target.host and target.host.rstrip("/").lower() == host.lower():
+            raise RefusedEdit(
+                f"{host} is already the workspace of target '{target.name}' at "
+                f"{bundle.where(target)}; a region needs a workspace of its own"
+            )
+    changes = ChangeSet(folder, "add", name, new, "bundle", source=src.name if src else None)
+    if src is None:
+        rel, text = _add_minimal(bundle, new, host)
+        _check_added(bundle, rel, text, new, {"workspace": {"host": host}})
+        changes.changes.append(FileChange(rel, bundle.docs[rel].text, text))
+        # Without targets the CLI deploys to an implicit target named "default"; with one
+        # target, it deploys to that one.
+        changes.warnings.append(
+            f"{bundle.display(bundle.root)} had no targets, so `databricks bundle deploy` used "
+            f"the top-level workspace; now it deploys to '{new}'. Add a target for the "
+            "original workspace to keep deploying there"
+        )
+        return changes
+    with_host = [rel for rel, e in src.places if _host_entry(bundle.docs[rel], e) is not None]
+    if not with_host:  # the host goes where the target is defined first, the root if there
+        with_host = [src.places[0][0]]
+    for rel, entry in src.places:
+        doc = bundle.docs[rel]
+        holder = yamltree.get(doc.root, "targets")
+        doc.require_block(holder, "'targets'")
+        block = _copy(doc, entry, new, host if rel in with_host else None)
+        last = doc.entries(holder)[-1]
+        doc.require_own_line(last)
+        separator = doc.newline if doc.blank_separated(holder) else ""
+        text = splice(doc.text, [insertion(doc, doc.span(last)[1], separator + block)])
+        expected = copy.deepcopy(bundle.data[rel]["targets"][src.name])
+        if expected is None and rel in with_host:
+            expected = {"workspace": {"host": host}}
+        elif isinstance(expected, dict):
+            if expected.get("default") is True:
+                del expected["default"]
+            if rel in with_host:
+                workspace = expected.get("workspace")
+                expected["workspace"] = {**(workspace if isinstance(workspace, dict) else {}), "host": host}
+        _check_added(bundle, rel, text, new, expected)
+        changes.changes.append(FileChange(rel, doc.text, text))
+    return changes
+
+
+def _names(bundle: Bundle) -> str:
+    return ", ".join(bundle.targets) or "(none)"
+
+
+def _host_entry(doc: Doc, target: Entry) -> Entry | None:
+    workspace = doc.find(target.value, "workspace")
+    return doc.find(workspace.value, "host") if workspace is not None else None
+
+
+def _copy(doc: Doc, entry: Entry, new: str, host: str | None) -> str:
+    """The text of a target entry under a new name, with the host, without `default: true`
+    and without the anchors it defines (its aliases then repeat the original's)."""
+    value = entry.value
+    if isinstance(value, AliasNode):
+        where = doc.location(value.start_mark.index)
+        raise RefusedEdit(f"target '{entry.key.value}' at {where} is an alias; copy it by hand")
+    doc.require_own_line(entry)
+    start, end = doc.span(entry)
+    edits = [(entry.key.start_mark.index, entry.key.end_mark.index, new)]
+    unit = doc.indent_unit()
+    if isinstance(value, MappingNode):
+        default = doc.find(value, "default")
+        if default is not None and isinstance(default.value, ScalarNode) and default.value.value in ("true", "True", "TRUE"):
+            doc.require_block(value, f"target '{entry.key.value}'")
+            doc.require_own_line(default)
+            edits.append((*doc.span(default), ""))
+    if host is not None:
+        edits.append(_host_edit(doc, entry, host, unit))
+    elif isinstance(value, ScalarNode) and value.value:
+        where = doc.location(value.start_mark.index)
+        raise RefusedEdit(f"target '{entry.key.value}' at {where} is not a mapping; copy it by hand")
+    for node in walk(value):
+        edit = remove_anchor(doc, node)
+        if edit and not any(s < edit[1] and edit[0] < e for s, e, _ in edits if s != e):
+            edits.append(edit)
+    text = splice(doc.text[start:end], [(s - start, e - start, r) for s, e, r in edits])
+    return text if text.endswith(("\n", "\r")) else text + doc.newline
+
+
+def _host_edit(doc: Doc, target: Entry, host: str, unit: int) -> tuple[int, int, str]:
+    """An edit giving a copied target the new host: replace it, or add it (and workspace)."""
+    nl = doc.newline
+    value = target.value
+    name = target.key.value
+    if isinstance(value, ScalarNode):
+        if value.value:
+            where = doc.location(value.start_mark.index)
+            raise RefusedEdit(f"target '{name}' at {where} is not a mapping; copy it by hand")
+        col = doc.entry_column(target) + unit
+        at = doc.line_end(doc.line_of(target.key.start_mark.index))
+        return _lines_at(doc, at, f"{' ' * col}workspace:{nl}{' ' * (col + unit)}host: {host}{nl}")
+    doc.require_block(value, f"target '{name}'")
+    workspace = doc.find(value, "workspace")
+    if workspace is None:
+        last = doc.entries(value)[-1]
+        col = doc.entry_column(last)
+        at = doc.span(last)[1]
+        return _lines_at(doc, at, f"{' ' * col}workspace:{nl}{' ' * (col + unit)}host: {host}{nl}")
+    ws = workspace.value
+    if isinstance(ws, ScalarNode) and not ws.value:
+        col = doc.entry_column(workspace) + unit
+        at = doc.line_end(doc.line_of(workspace.key.start_mark.index))
+        return _lines_at(doc, at, f"{' ' * col}host: {host}{nl}")
+    if not isinstance(ws, MappingNode) or isinstance(ws, AliasNode):
+        where = doc.location(ws.start_mark.index)
+        raise RefusedEdit(f"workspace of target '{name}' at {where} is not a mapping "
+                          "(an alias?); copy the target by hand")
+    doc.require_block(ws, f"workspace of target '{name}'")
+    entry = doc.find(ws, "host")
+    if entry is None:
+        last = doc.entries(ws)[-1]
+        at = doc.span(last)[1]
+        return _lines_at(doc, at, f"{' ' * doc.entry_column(last)}host: {host}{nl}")
+    node = entry.value
+    if isinstance(node, ScalarNode) and not node.value and node.tag.endswith(":null"):
+        at = doc.text.index(":", entry.key.end_mark.index) + 1  # `host:` with nothing after
+        return at, at, f" {host}"
+    if isinstance(node, (ScalarNode, AliasNode)):
+        # A comment after the old host is about the old host: it goes with it.
+        end = node.end_mark.index
+        rest = doc.line_text(doc.line_of(end))[doc.column(end):]
+        if rest.strip().startswith("#"):
+            end += len(rest)
+        return node.start_mark.index, end, host
+    where = doc.location(node.start_mark.index)
+    raise RefusedEdit(f"host of target '{name}' at {where} is not a value; copy it by hand")
+
+
+def _lines_at(doc: Doc, at: int, lines: str) -> tuple[int, int, str]:
+    """An edit inserting lines at a line end; the file's last line may lack its break."""
+    if at == len(doc.text) and doc.text and not doc.text.endswith(("\n", "\r")):
+        lines = doc.newline + lines
+    return at, at, lines
+
+
+def _add_minimal(bundle: Bundle, new: str, host: str) -> tuple[str, str]:
+    """A bundle with no target to copy gets `new: {workspace: {host}}`."""
+    for rel in bundle.holders:
+        doc = bundle.docs[rel]
+        key, value = next((k, v) for k, v in doc.root.value if k.value == "targets")
+        if isinstance(value, MappingNode):
+            doc.require_block(value, "'targets'")
+        if not (isinstance(value, ScalarNode) and not value.value):
+            where = doc.location(value.start_mark.index)
+            raise RefusedEdit(f"cannot add a target to 'targets' at {where}; write it as a block mapping")
+        unit = doc.indent_unit()
+        col = doc.column(key.start_mark.index)
+        at = doc.line_end(doc.line_of(key.start_mark.index))
+        block = _minimal(new, host, col + unit, unit)
+        return rel, splice(doc.text, [insertion(doc, at, block)])
+    rel = bundle.root
+    doc = bundle.docs[rel]
+    if not isinstance(doc.root, MappingNode) or doc.root.flow_style:
+        raise RefusedEdit(f"{doc.name}: the top level is not a block mapping; add a target by hand")
+    unit = doc.indent_unit()
+    blank = "" if not doc.text or doc.is_blank(doc.nlines - 1) else "\n"
+    block = f"{blank}targets:\n{_minimal(new, host, unit, unit)}"
+    return rel, splice(doc.text, [insertion(doc, len(doc.text), block)])
+
+
+def _minimal(new: str, host: str, col: int, unit: int) -> str:
+    pad = " " * col
+    return f"{pad}{new}:\n{pad}{' ' * unit}workspace:\n{pad}{' ' * 2 * unit}host: {host}\n"
+
+
+def _check_added(bundle: Bundle, rel: str, text: str, new: str, expected: Any) -> None:
+    """The file must read as before plus exactly targets.<new> = expected."""
+    before = bundle.data[rel]
+    try:
+        after_doc = Doc(text, bundle.docs[rel].name)
+        rest, taken = data_without(after_doc, [(("targets",), new)])
+    except (Unverifiable, InputError) as err:
+        raise RefusedEdit(f"the edit did not come out as planned ({err}); nothing was changed") from None
+    if isinstance(rest, dict) and rest.get("targets") == {} and not (before or {}).get("targets"):
+        if "targets" in (before or {}):
+            rest["targets"] = before["targets"]
+        else:
+            del rest["targets"]
+    if rest != before or taken != [expected]:
+        raise RefusedEdit(
+            f"{bundle.display(rel)}: the copied target would not read as its original "
+            "(anchors or merge keys inside it?); nothing was changed"
+        )
+
+
+# -------------------------------------------------------------------- remove
+
+
+def pick(bundle: Bundle, name: str, target_name: str | None) -> Target:
+    if target_name is not None:
+        if target_name not in bundle.targets:
+            raise InputError(f"unknown target '{target_name}'; the bundle's targets: {_names(bundle)}",
+                             field="--target-name")
+        return bundle.targets[target_name]
+    found = [bundle.targets[t] for t in (f"prod-{name}", name) if t in bundle.targets]
+    if not found:
+        raise InputError(
+            f"unknown region '{name}': no target 'prod-{name}' or '{name}'; "
+            f"the bundle's targets: {_names(bundle)}"
+        )
+    if len(found) > 1:
+        raise InputError(
+            f"region '{name}' is ambiguous: targets 'prod-{name}' and '{name}' both exist; "
+            "say which with --target-name"
+        )
+    return found[0]
+
+
+def remove(folder: Path, name: str, target_name: str | None = None) -> ChangeSet:
+    bundle = read_bundle(folder)
+    target = pick(bundle, name, target_name)
+    if len(bundle.targets) == 1:
+        raise RefusedEdit(f"'{target.name}' is the bundle's last target; nothing was changed")
+    if target is reference_target(bundle):
+        raise RefusedEdit(
+            f"'{target.name}' is the bundle's primary target (its first production target, "
+            "else its default target); remove-region does not remove it"
+        )
+    changes = ChangeSet(folder, "remove", name, target.name, "bundle")
+    for rel, entry in target.places:
+        doc = bundle.docs[rel]
+        doc.require_block(entry.parent, "'targets'")
+        doc.require_own_line(entry)
+        text = splice(doc.text, [deletion(doc, entry)])
+        try:
+            expected, _ = data_without(doc, [(("targets",), target.name)])
+            ok = yamltree.to_python(yamltree.compose(text, doc.name)) == expected
+        except (Unverifiable, InputError):
+            ok = False
+        if not ok:
+            raise RefusedEdit(f"{doc.name}: removing target '{target.name}' would change other "
+                              "values of this file; nothing was changed")
+        changes.changes.append(FileChange(rel, doc.text, text))
+    return changes
+
+
+# -------------------------------------------------------------------- listing
+
+
+def endpoints(data: dict, target: str) -> list[str]:
+    """Names of the serving endpoints a target deploys (the bundle's own and the target's)."""
+    found: dict[str, str] = {}
+    for scope in (data, ((data.get("targets") or {}).get(target) or {})):
+        resources = scope.get("resources") if isinstance(scope, dict) else None
+        endpoints = resources.get("model_serving_endpoints") if isinstance(resources, dict) else None
+        for key, value in (endpoints or {}).items() if isinstance(endpoints, dict) else []:
+            name = value.get("name") if isinstance(value, dict) else None
+            found[key] = name if isinstance(name, str) else found.get(key, key)
+    return list(found.values())
+
+
+def rows(bundle: Bundle) -> tuple[list[dict], list[str]]:
+    """One row per target with a workspace host, and the names of the targets without one."""
+    primary = reference_target(bundle)
+    out, hostless = [], []
+    for target in bundle.targets.values():
+        if not target.host:
+            hostless.append(target.name)
+            continue
+        names: list[str] = []
+        for data in bundle.data.values():
+            if isinstance(data, dict):
+                names += [n for n in endpoints(data, target.name) if n not in names]
+        out.append({
+            "region": target.name.removeprefix("prod-"),
+            "target": target.name,
+            "host": target.host,
+            "role": "primary" if target is primary else "replica",
+            "mode": target.mode,
+            "endpoints": names,
+        })
+    return out, hostless

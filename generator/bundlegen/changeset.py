@@ -1,0 +1,65 @@
+"""An edit of a project, computed in full before anything is written, then written at once."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bundlegen import fsio
+from bundlegen.errors import BundlegenError, InputError, Location
+
+
+@dataclass
+class FileChange:
+    rel: str  # path from the project folder, with '/'
+    before: str | None  # None: the file is created
+    after: str | None  # None: the file is deleted
+
+
+@dataclass
+class ChangeSet:
+    root: Path
+    action: str  # "add" or "remove"
+    region: str
+    target: str
+    kind: str  # "bundlegen project" or "bundle"
+    source: str | None = None  # the target or region the new one copies
+    changes: list[FileChange] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def diff(self) -> str:
+        """A unified diff of every change, a/ and b/ paths as git writes them."""
+        out = []
+        for change in self.changes:
+            a = f"a/{change.rel}" if change.before is not None else "/dev/null"
+            b = f"b/{change.rel}" if change.after is not None else "/dev/null"
+            lines = difflib.unified_diff(
+                (change.before or "").splitlines(keepends=True),
+                (change.after or "").splitlines(keepends=True),
+                a,
+                b,
+            )
+            for line in lines:
+                out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+        return "".join(out)
+
+
+def read_text(path: Path, display: str) -> str:
+    """A file's text exactly as stored (no newline translation), for byte-exact edits."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise InputError("no such file", Location(display)) from None
+    except UnicodeDecodeError as err:
+        raise InputError(f"not UTF-8 text: {err.reason}", Location(display)) from None
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror or err}", Location(display)) from None
+
+
+def commit(changes: ChangeSet) -> None:
+    """Write every file of the change set together (temporary files, then renames)."""
+    try:
+        fsio.commit_all({changes.root / c.rel: c.after for c in changes.changes})
+    except OSError as err:
+        raise BundlegenError(f"cannot write {err.filename or changes.root}: {err.strerror or err}") from None

@@ -1,0 +1,67 @@
+"""add-region, remove-region and regions, for a bundlegen project or any other bundle.
+
+A folder is a bundlegen project when its bundlegen.yml (the spec the project was generated
+from) sits next to databricks.yml; its regions are edited through the template
+(projectregions). Any other bundle has its targets copied and deleted as text
+(bundleregions). Both compute every change first and return a ChangeSet; `commit` writes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bundlegen import bundleregions, projectregions
+from bundlegen.changeset import ChangeSet, commit
+from bundlegen.errors import InputError
+
+__all__ = ["ChangeSet", "Listing", "add_region", "commit", "list_regions", "remove_region"]
+
+
+def _kind(folder: Path) -> str:
+    bundleregions.find_root(folder)  # no databricks.yml: nothing to edit
+    return "bundlegen project" if projectregions.is_project(folder) else "bundle"
+
+
+def add_region(folder: Path, name: str, host: str, source: str | None = None,
+               target_name: str | None = None, metastore_id: str | None = None) -> ChangeSet:
+    """The changes that add a region; nothing is written."""
+    if _kind(folder) == "bundlegen project":
+        if target_name is not None:
+            raise InputError("a bundlegen project names its targets prod-<region>; "
+                             "--target-name is for other bundles", field="--target-name")
+        return projectregions.add(folder, name, host, source, metastore_id)
+    if metastore_id is not None:
+        raise InputError("only a bundlegen project shares its model by metastore ID",
+                         field="--metastore-id")
+    return bundleregions.add(folder, name, host, source, target_name)
+
+
+def remove_region(folder: Path, name: str, target_name: str | None = None) -> ChangeSet:
+    """The changes that remove a region; nothing is written."""
+    if _kind(folder) == "bundlegen project":
+        if target_name is not None:
+            raise InputError("a bundlegen project names its targets prod-<region>; "
+                             "--target-name is for other bundles", field="--target-name")
+        return projectregions.remove(folder, name)
+    return bundleregions.remove(folder, name, target_name)
+
+
+@dataclass
+class Listing:
+    folder: Path
+    kind: str
+    regions: list[dict]  # region, target, host, role, mode, endpoints
+    primary: str | None  # the primary's target
+    other_targets: list[str] = field(default_factory=list)  # targets without a workspace host
+
+
+def list_regions(folder: Path) -> Listing:
+    kind = _kind(folder)
+    if kind == "bundlegen project":
+        rows = projectregions.rows(folder)
+        return Listing(folder, kind, rows, rows[0]["target"])
+    bundle = bundleregions.read_bundle(folder)
+    rows, hostless = bundleregions.rows(bundle)
+    primary = bundleregions.reference_target(bundle)
+    return Listing(folder, kind, rows, primary.name if primary else None, hostless)

@@ -1,0 +1,407 @@
+"""add-region / remove-region / regions on bundles bundlegen did not generate.
+
+A region of such a bundle is one target. add-region copies the text of the reference target
+(the production target, else the default target, else the first; or --from) under the name
+prod-<region> (or <region> when the reference is not a production target), with the new
+host, after the last target, in every file that defines the reference target. remove-region
+deletes exactly those lines.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import textwrap
+
+import pytest
+import yaml
+from editsupport import removed_lines, run, snapshot
+from support import REAL_BUNDLES, bundle_files, schema_errors
+
+AWS = "https://dbc-1234567890123456.cloud.databricks.com"
+AWS_2 = "https://dbc-6543210987654321.cloud.databricks.com"
+AZURE = "https://adb-1234567890123456.7.azuredatabricks.net"
+AZURE_2 = "https://adb-6543210987654321.3.azuredatabricks.net"
+
+REAL = sorted(p.parent.relative_to(REAL_BUNDLES).as_posix() for p in REAL_BUNDLES.rglob("databricks.yml"))
+
+# Bundles with no target at all (no `targets:`, or one holding only comments). add-region
+# gives them a minimal first target; remove-region then refuses to remove it, because it is
+# the bundle's last target (a bundle keeps at least one region). Their round trip is checked
+# one region later: a second region is added and removed again.
+NO_TARGETS = {
+    "contrib/databricks_ingestion_monitoring/cdc_connector_monitoring_dab",
+    "contrib/databricks_ingestion_monitoring/generic_sdp_monitoring_dab",
+    "knowledge_base/job_with_sql_notebook",
+    "knowledge_base/share_files_across_bundles/bundle_with_shared_code",
+    "knowledge_base/share_files_across_bundles/bundle_with_shared_configuration",
+    "knowledge_base/spark_jar_task",
+}
+ADDED = re.compile(r"Added region (\S+) \(target (\S+?)(?:, copied from (\S+))?\)")
+
+
+@pytest.fixture
+def real(tmp_path):
+    """A private copy of ../shared/real-bundles (read-only, and never copied into the repo)."""
+    shutil.copytree(REAL_BUNDLES, tmp_path / "real")
+    return tmp_path / "real"
+
+
+def _region_for(folder):
+    texts = " ".join(p.read_text() for p in folder.rglob("*.yml"))
+    if "azuredatabricks.net" in texts:
+        return ("westeurope", AZURE), ("uksouth", AZURE_2)
+    return ("eu-west-1", AWS), ("ap-southeast-2", AWS_2)
+
+
+def _schema(folder, new=None, source=None):
+    found = set()
+    for file in bundle_files(folder):
+        for message in schema_errors(file):
+            message = message.replace(str(folder), "")
+            if new and source:
+                message = message.replace(f"targets/{new}/", f"targets/{source}/")
+            found.add(message)
+    return found
+
+
+@pytest.mark.parametrize("bundle", REAL, ids=REAL)
+def test_every_real_bundle_takes_a_region_and_gives_it_back_byte_for_byte(real, bundle):
+    folder = real / bundle
+    (name, url), (second, second_url) = _region_for(folder)
+    schema_before = _schema(folder)
+    before = snapshot(real)
+
+    result = run("add-region", name, "--host", url, "--project-dir", folder)
+
+    assert result.exit_code == 0, result.output + result.stderr
+    _, target, source = ADDED.search(result.stdout).groups()
+    added = snapshot(real)
+    assert removed_lines(before, added) == []  # comments, order, quoting, anchors: untouched
+    hosts = [
+        (yaml.safe_load(file.read_text()).get("targets") or {}).get(target, {}).get("workspace", {}).get("host")
+        for file in bundle_files(folder)
+    ]
+    assert url in hosts
+    assert _schema(folder, target, source) <= schema_before  # no new schema error
+
+    if bundle in NO_TARGETS:
+        refused = run("remove-region", name, "--project-dir", folder)
+        assert refused.exit_code == 2
+        assert f"'{target}' is the bundle's last target" in refused.stderr
+        assert run("add-region", second, "--host", second_url, "--project-dir", folder).exit_code == 0
+        name, before = second, added
+
+    result = run("remove-region", name, "--project-dir", folder)
+    assert result.exit_code == 0, result.output + result.stderr
+    assert snapshot(real) == before
+
+
+def test_the_copy_keeps_the_text_of_the_reference_target(tmp_path):
+    (tmp_path / "databricks.yml").write_text(textwrap.dedent("""\
+        bundle:
+          name: shop
+
+        targets:
+          dev:
+            mode: development
+            default: true
+            workspace:
+              host: https://dbc-1111111111111111.cloud.databricks.com
+
+          # Production, deployed by CI.
+          prod:
+            mode: production
+            workspace:
+              host: https://dbc-2222222222222222.cloud.databricks.com   # us-east-1
+              root_path: "/Workspace/Shared/.bundle/${bundle.name}"
+            variables: &prod_vars
+              catalog: 'main'
+              alerts: [oncall@example.com]
+            # permissions are set by the platform team
+        # staging comes later
+        """))
+
+    result = run("add-region", "eu-west-1", "--host", AWS + "/", "--project-dir", tmp_path)
+
+    assert result.exit_code == 0, result.stderr
+    assert "Added region eu-west-1 (target prod-eu-west-1, copied from prod)" in result.stdout
+    text = (tmp_path / "databricks.yml").read_text()
+    assert text.endswith(textwrap.dedent(f"""\
+            # permissions are set by the platform team
+
+          prod-eu-west-1:
+            mode: production
+            workspace:
+              host: {AWS}
+              root_path: "/Workspace/Shared/.bundle/${{bundle.name}}"
+            variables:
+              catalog: 'main'
+              alerts: [oncall@example.com]
+            # permissions are set by the platform team
+        # staging comes later
+        """))
+
+
+@pytest.mark.parametrize("reference,expected", [
+    # (the reference target as written, the copy)
+    ("  prod:\n    mode: production\n",
+     "  prod-eu-west-1:\n    mode: production\n    workspace:\n      host: {host}\n"),
+    ("  prod:\n    mode: production\n    workspace:\n      root_path: /x\n",
+     "  prod-eu-west-1:\n    mode: production\n    workspace:\n      root_path: /x\n      host: {host}\n"),
+    ("  prod:\n    mode: production\n    workspace:\n      host:\n",
+     "  prod-eu-west-1:\n    mode: production\n    workspace:\n      host: {host}\n"),
+    ("  prod:\n    mode: production\n    workspace:\n",
+     "  prod-eu-west-1:\n    mode: production\n    workspace:\n      host: {host}\n"),
+    ("  prod:\n    default: true\n    mode: production\n    workspace: {{host: https://dbc-3.cloud.databricks.com}}\n",
+     None),
+    ("  prod: &p\n    mode: production\n    presets: &presets\n      name_prefix: x\n    variables: {{a: *presets}}\n",
+     ("  prod-eu-west-1:\n    mode: production\n    presets:\n      name_prefix: x\n    variables: {{a: *presets}}\n"
+      "    workspace:\n      host: {host}\n")),
+])
+def test_the_host_is_replaced_or_added_and_anchors_are_left_to_the_original(tmp_path, reference, expected):
+    original = "bundle:\n  name: b\ntargets:\n  dev:\n    mode: development\n" + reference.format()
+    (tmp_path / "databricks.yml").write_text(original)
+
+    result = run("add-region", "eu-west-1", "--host", AWS, "--project-dir", tmp_path)
+
+    if expected is None:
+        assert result.exit_code == 2
+        assert "cannot edit flow-style mapping workspace of target 'prod' at" in result.stderr
+        assert (tmp_path / "databricks.yml").read_text() == original
+        return
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "databricks.yml").read_text() == original + expected.format(host=AWS)
+    assert run("remove-region", "eu-west-1", "--project-dir", tmp_path).exit_code == 0
+    assert (tmp_path / "databricks.yml").read_text() == original
+
+
+def test_a_file_without_a_final_line_break(tmp_path):
+    original = "targets:\n  dev:\n    default: true\n  prod:\n    mode: production"
+    (tmp_path / "databricks.yml").write_text(original)
+
+    assert run("add-region", "eu-west-1", "--host", AWS, "--project-dir", tmp_path).exit_code == 0
+    assert (tmp_path / "databricks.yml").read_text() == original + (
+        f"\n  prod-eu-west-1:\n    mode: production\n    workspace:\n      host: {AWS}"
+    )
+    assert run("remove-region", "eu-west-1", "--project-dir", tmp_path).exit_code == 0
+    assert (tmp_path / "databricks.yml").read_text() == original
+
+
+def test_a_target_spread_over_included_files_is_copied_in_each(real):
+    folder = real / "knowledge_base" / "target_includes"
+    result = run("add-region", "eu-west-1", "--host", AWS, "--project-dir", folder, "--from", "staging")
+    assert result.exit_code == 0, result.stderr
+    assert set(re.findall(r"edited\s+(\S+)", result.stdout)) == {
+        "databricks.yml", "resources/set1/job_1.yml", "resources/set1/job_2.yml",
+        "resources/set2/job_1.yml", "resources/set2/job_2.yml",
+    }
+    staging = yaml.safe_load((folder / "resources/set1/job_1.yml").read_text())["targets"]
+    assert staging["eu-west-1"] == staging["staging"]
+    root = yaml.safe_load((folder / "databricks.yml").read_text())["targets"]
+    assert root["eu-west-1"] == {**root["staging"], "workspace": {"host": AWS}}
+
+
+def test_target_name_and_from(tmp_path):
+    (tmp_path / "databricks.yml").write_text(
+        "targets:\n  dev:\n    default: true\n  prod:\n    mode: production\n"
+        f"    workspace:\n      host: {AZURE}\n"
+    )
+    result = run("add-region", "westeurope", "--host", AZURE_2, "--project-dir", tmp_path,
+                 "--from", "dev", "--target-name", "weu")
+    assert result.exit_code == 0, result.stderr
+    assert yaml.safe_load((tmp_path / "databricks.yml").read_text())["targets"]["weu"] == {
+        "workspace": {"host": AZURE_2}
+    }
+    # Its workspace is taken now: adding the region again, whatever its name, is refused.
+    again = run("add-region", "northeurope", "--host", AZURE_2, "--project-dir", tmp_path)
+    assert again.exit_code == 2
+    assert f"{AZURE_2} is already the workspace of target 'weu' at" in again.stderr
+    result = run("remove-region", "westeurope", "--target-name", "weu", "--project-dir", tmp_path)
+    assert result.exit_code == 0, result.stderr
+
+
+GENERIC = textwrap.dedent(f"""\
+    bundle:
+      name: shop
+    include:
+      - resources/*.yml
+    targets:
+      dev:
+        mode: development
+        default: true
+      prod:
+        mode: production
+        workspace:
+          host: {AWS}
+    """)
+
+ERRORS = [
+    # (what, extra files, arguments, the message)
+    ("the region exists",
+     {"databricks.yml": GENERIC + f"  prod-eu-west-1:\n    workspace:\n      host: {AWS_2}\n"},
+     ["add-region", "eu-west-1", "--host", AWS_2],
+     "region 'eu-west-1' already exists: target 'prod-eu-west-1' at"),
+    ("an invalid region name", {},
+     ["add-region", "westeurope", "--host", AWS_2],
+     "'westeurope' is not an AWS region name (like us-east-1)"),
+    ("a host that is not https", {},
+     ["add-region", "eu-west-1", "--host", "http://dbc-1.cloud.databricks.com"],
+     "--host: 'http://dbc-1.cloud.databricks.com' must be the workspace URL"),
+    ("a host of another cloud", {},
+     ["add-region", "westeurope", "--host", AZURE],
+     f"--host: {AZURE} is an Azure workspace, but this bundle's workspaces are on AWS"),
+    ("a host of no known cloud", {},
+     ["add-region", "eu-west-1", "--host", "https://company.databricks.com"],
+     "--host: https://company.databricks.com is not a Databricks workspace of AWS, Azure or GCP"),
+    ("--from an unknown target", {},
+     ["add-region", "eu-west-1", "--host", AWS_2, "--from", "qa"],
+     "--from: unknown target 'qa'; the bundle's targets: dev, prod"),
+    ("--metastore-id", {},
+     ["add-region", "eu-west-1", "--host", AWS_2, "--metastore-id", "aws:eu-west-1:x"],
+     "--metastore-id: only a bundlegen project"),
+    ("flow-style targets",
+     {"databricks.yml": f"bundle: {{name: b}}\ntargets: {{prod: {{mode: production, workspace: {{host: {AWS}}}}}}}\n"},
+     ["add-region", "eu-west-1", "--host", AWS_2],
+     "databricks.yml:2; use block style"),
+    ("an included file that does not parse",
+     {"resources/job.yml": "resources:\n  jobs:\n    a: {name: [x}\n"},
+     ["add-region", "eu-west-1", "--host", AWS_2],
+     "resources/job.yml:3:"),
+    ("an unknown region", {},
+     ["remove-region", "eu-west-1"],
+     "unknown region 'eu-west-1': no target 'prod-eu-west-1' or 'eu-west-1'; the bundle's targets: dev, prod"),
+    ("the primary target", {},
+     ["remove-region", "prod"],
+     "'prod' is the bundle's primary target"),
+    ("the last target",
+     {"databricks.yml": f"targets:\n  prod:\n    workspace:\n      host: {AWS}\n"},
+     ["remove-region", "prod"],
+     "'prod' is the bundle's last target"),
+    ("an ambiguous region",
+     {"databricks.yml": GENERIC + "  eu-west-1: {}\n  prod-eu-west-1: {}\n"},
+     ["remove-region", "eu-west-1"],
+     "region 'eu-west-1' is ambiguous: targets 'prod-eu-west-1' and 'eu-west-1' both exist; say which with --target-name"),
+]
+
+
+@pytest.mark.parametrize("what,files,args,message", ERRORS, ids=[e[0] for e in ERRORS])
+def test_refusals_exit_2_with_one_line_and_change_nothing(tmp_path, what, files, args, message):
+    (tmp_path / "resources").mkdir()
+    (tmp_path / "databricks.yml").write_text(GENERIC)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    before = snapshot(tmp_path)
+
+    result = run(*args, "--project-dir", tmp_path)
+
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert message in result.stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_the_same_add_region_twice_is_refused_the_second_time(real):
+    folder = real / "default_python"
+    args = ("add-region", "eu-west-1", "--host", AWS, "--project-dir", folder)
+    assert run(*args).exit_code == 0
+    added = snapshot(real)
+    second = run(*args)
+    assert second.exit_code == 2
+    assert "error: region 'eu-west-1' already exists: target 'prod-eu-west-1' at" in second.stderr
+    assert snapshot(real) == added
+
+
+def test_regions_of_a_bundle(real):
+    result = run("regions", "--project-dir", real / "mlops_stacks" / "mlops_stacks")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "REGION   TARGET   ROLE     MODE  HOST                                     ENDPOINT",
+        "staging  staging  replica  -     https://adb-xxxx.xx.azuredatabricks.net  -",
+        "prod     prod     replica  -     https://adb-xxxx.xx.azuredatabricks.net  -",
+        "test     test     replica  -     https://adb-xxxx.xx.azuredatabricks.net  -",
+        "targets without a workspace host: dev (primary)",
+    ]
+
+    result = run("regions", "--project-dir", real / "default_python", "--format", "json")
+    listing = json.loads(result.stdout)
+    assert listing["kind"] == "bundle"
+    assert listing["primary"] == "prod"
+    assert [(r["target"], r["role"], r["mode"]) for r in listing["regions"]] == [
+        ("dev", "replica", "development"),
+        ("prod", "primary", "production"),
+    ]
+
+    result = run("regions", "--project-dir", real / "knowledge_base" / "alerts")
+    assert result.stdout == "no target names a workspace host\ntargets without a workspace host: dev (primary)\n"
+
+
+def test_regions_shows_the_endpoints_a_target_serves(tmp_path):
+    (tmp_path / "databricks.yml").write_text(textwrap.dedent(f"""\
+        resources:
+          model_serving_endpoints:
+            scoring: {{name: scoring}}
+        targets:
+          prod:
+            mode: production
+            workspace: {{host: {AWS}}}
+            resources:
+              model_serving_endpoints:
+                scoring: {{name: scoring-prod}}
+                shadow: {{name: shadow}}
+        """))
+    listing = json.loads(run("regions", "--format", "json", "--project-dir", tmp_path).stdout)
+    assert listing["regions"][0]["endpoints"] == ["scoring-prod", "shadow"]
+
+
+def many_targets(n: int) -> str:
+    """A bundle with n production targets, each with comments, variables and an endpoint."""
+    regions = [f"{area}-{side}-{i}" for area in ("us", "eu", "ap", "sa", "ca", "me")
+               for side in ("east", "west", "north", "south", "central") for i in range(1, 10)]
+    parts = ["bundle:\n  name: many\n\ntargets:\n"]
+    for i, region in enumerate(regions[:n]):
+        parts.append(
+            f"  # {region}: serving replica {i}.\n"
+            f"  prod-{region}:\n"
+            "    mode: production\n"
+            "    workspace:\n"
+            f"      host: https://dbc-{1000000000000000 + i}.cloud.databricks.com\n"
+            "    variables:\n"
+            f"      region: {region}   # the catalog lives here\n"
+            f'      catalog: "ml_{i}"\n'
+            "    resources:\n"
+            "      model_serving_endpoints:\n"
+            "        scoring:\n"
+            f"          name: scoring-{region}\n"
+            "          config:\n"
+            "            served_entities:\n"
+            "              - entity_name: ml.fraud.model\n"
+            '                entity_version: "1"\n'
+            "                workload_size: Small\n"
+            "                scale_to_zero_enabled: false\n"
+            "\n"
+        )
+    return "".join(parts)
+
+
+def test_a_bundle_with_fifty_targets(tmp_path):
+    (tmp_path / "databricks.yml").write_text(many_targets(50))
+    before = snapshot(tmp_path)
+    result = run("add-region", "eu-west-3", "--host", AWS, "--project-dir", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    targets = yaml.safe_load((tmp_path / "databricks.yml").read_text())["targets"]
+    assert len(targets) == 51 and targets["prod-eu-west-3"]["workspace"]["host"] == AWS
+    assert run("remove-region", "eu-west-3", "--project-dir", tmp_path).exit_code == 0
+    assert snapshot(tmp_path) == before
+
+
+def test_dry_run_prints_the_diff_and_writes_nothing(real):
+    folder = real / "dbt_sql"
+    before = snapshot(real)
+    result = run("add-region", "eu-west-1", "--host", AWS, "--project-dir", folder, "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("--- a/databricks.yml\n+++ b/databricks.yml\n@@ ")
+    assert "+  prod-eu-west-1:\n+    mode: production\n" in result.stdout
+    assert snapshot(real) == before
