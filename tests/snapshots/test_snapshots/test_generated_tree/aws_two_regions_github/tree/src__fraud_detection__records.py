@@ -1,7 +1,7 @@
 """The record of every deployment, evaluation and rollback: one JSON file each, in a UC volume.
 
 Layout: <volume>/<endpoint>/<UTC time>_<event>_<job run id>.json, for example
-/Volumes/ml/fraud/deployments/fraud-scoring/20250301T101500123456Z_evaluation_8123.json.
+<volume>/<endpoint>/20250301T101500123456Z_evaluation_8123.json.
 Files sort by time; a file is never rewritten. Query them all with SQL:
 
     SELECT * FROM read_files('/Volumes/<catalog>/<schema>/deployments/', format => 'json')

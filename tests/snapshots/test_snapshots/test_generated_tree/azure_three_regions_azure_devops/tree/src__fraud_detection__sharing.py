@@ -59,7 +59,7 @@ def ensure_share(w: Any, share: str) -> list[str]:
 
 
 def ensure_objects(w: Any, share: str, objects: list[tuple[str, str]]) -> list[str]:
-    """Add each (name, type) missing from the share: ("ml.fraud.fraud_model", "MODEL")."""
+    """Add each (name, type) missing from the share: ("<catalog>.<schema>.<model>", "MODEL")."""
     from databricks.sdk.service.sharing import (
         SharedDataObject,
         SharedDataObjectDataObjectType,
