@@ -70,6 +70,7 @@ class ServingEndpoints:
         self.update_polls = 2
         self.fail_versions: set[str] = set()
         self.latency_ms: dict[str, float] = {}  # entity version -> latency of a query
+        self.server_defaults: dict = {}  # fields the server adds to each entity it deploys
         self.answer = default_answer
 
     def add(self, name: str, versions: dict[str, str], routes: dict[str, int],
@@ -136,7 +137,8 @@ class ServingEndpoints:
                 if failed:  # the live config keeps serving; the failed one stays pending
                     e.config_update, e.failed = "UPDATE_FAILED", config
                 else:
-                    e.entities = config["served_entities"]
+                    e.entities = [{**self.server_defaults, **ent}
+                                  for ent in config["served_entities"]]
                     e.routes = {r["served_entity_name"]: r["traffic_percentage"]
                                 for r in config["traffic_config"]["routes"]}
                     e.config_update, e.entity_states = "NOT_UPDATING", {}

@@ -39,8 +39,13 @@ def _resolve(value: str, defaults: dict[str, str]) -> str:
         return defaults.get(match.group(1), "")
 
     def variable(match: re.Match) -> str:
-        default = ((BUNDLE.get("variables") or {}).get(match.group(1)) or {}).get("default")
-        return str(default) if isinstance(default, (str, int, float)) else "x"
+        """The variable's default, else its value in the first target that sets it."""
+        name = match.group(1)
+        values = [((BUNDLE.get("variables") or {}).get(name) or {}).get("default")]
+        values += [((t or {}).get("variables") or {}).get(name)
+                   for t in (BUNDLE.get("targets") or {}).values()]
+        found = [v for v in values if isinstance(v, (str, int, float))]
+        return str(found[0]) if found else "x"
 
     value = re.sub(r"\{\{job\.parameters\.(\w+)\}\}", job_parameter, value)
     value = re.sub(r"\$\{var\.(\w+)\}", variable, value)

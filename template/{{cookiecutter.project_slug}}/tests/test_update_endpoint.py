@@ -36,6 +36,13 @@ def test_new_versions_are_served_at_the_same_split_and_recorded(w, cli):
     assert "challenger v4 10%" in out
 
 
+def test_fields_the_server_fills_in_are_not_a_difference(w, cli):
+    w.serving_endpoints.add("scoring", {"champion": "3", "challenger": "3"}, SPLIT)
+    w.serving_endpoints.server_defaults = {"workload_type": "CPU"}
+    assert update(cli, {"champion": "3", "challenger": "4"})[0] == 0
+    assert update(cli, {"champion": "3", "challenger": "4"})[1].endswith("nothing to update\n")
+
+
 def test_nothing_to_change_sends_no_update(w, cli):
     w.serving_endpoints.add("scoring", {"champion": "3", "challenger": "4"}, SPLIT)
     code, out, _ = update(cli, {"champion": "3", "challenger": "4"})

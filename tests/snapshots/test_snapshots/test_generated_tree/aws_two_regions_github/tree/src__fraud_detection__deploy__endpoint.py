@@ -43,8 +43,10 @@ def snapshot(endpoint: Any) -> dict:
     keep = _entity_input_fields()
     entities = [{k: v for k, v in e.as_dict().items() if k in keep}
                 for e in (config.served_entities if config else None) or []]
-    routes = [r.as_dict() for r in
-              ((config.traffic_config.routes if config and config.traffic_config else None) or [])]
+    routes = [{"served_entity_name": r.served_entity_name or r.served_model_name,
+               "traffic_percentage": r.traffic_percentage}
+              for r in ((config.traffic_config.routes
+                         if config and config.traffic_config else None) or [])]
     return {"served_entities": entities, "traffic_config": {"routes": routes}}
 
 
@@ -65,14 +67,22 @@ def with_versions(config: dict, model: str, versions: dict[str, str]) -> dict:
     return out
 
 
+# What "the same configuration" means here: which version each variant serves, and the split.
+# Other fields (workload size, scale to zero) are the bundle's, carried along unchanged; the
+# server may fill in defaults for them, which must not count as a difference.
+KEY_FIELDS = ("name", "entity_name", "entity_version")
+
+
 def _normal(config: dict) -> str:
-    entities = sorted(config.get("served_entities", []), key=lambda e: e.get("name", ""))
-    routes = sorted((config.get("traffic_config") or {}).get("routes", []),
-                    key=lambda r: r.get("served_entity_name", ""))
-    return json.dumps({"e": entities, "r": routes}, sort_keys=True, default=str)
+    entities = sorted(({k: str(e.get(k)) for k in KEY_FIELDS}
+                       for e in config.get("served_entities", [])), key=lambda e: e["name"])
+    routes = sorted((str(r.get("served_entity_name")), int(r.get("traffic_percentage") or 0))
+                    for r in (config.get("traffic_config") or {}).get("routes", []))
+    return json.dumps({"e": entities, "r": routes}, sort_keys=True)
 
 
 def same(a: dict, b: dict) -> bool:
+    """The same versions served by the same variants at the same split."""
     return _normal(a) == _normal(b)
 
 

@@ -56,8 +56,6 @@ def rollback(args, ctx) -> int:
 
     model = check_full_name(args.model)
     dry_run = parse_bool(args.dry_run)
-    if args.role not in ("primary", "replica"):
-        raise TaskError(f"--role must be primary or replica, not {args.role!r}")
     w = ctx.workspace()
     records = Records(w, args.records, args.endpoint, clock=ctx.clock, dry_run=dry_run)
     reasons = failure_reasons(records, args.run_id)
@@ -117,7 +115,8 @@ def register(commands) -> None:
     p = commands.add_parser("rollback", help="Restore the last configuration that passed.")
     p.add_argument("--endpoint", required=True)
     p.add_argument("--model", required=True, help="<catalog>.<schema>.<name> in this region.")
-    p.add_argument("--role", required=True, help="primary (moves aliases back) or replica.")
+    p.add_argument("--role", required=True, choices=("primary", "replica"),
+                   help="The primary region moves aliases back; a replica cannot.")
     p.add_argument("--records", required=True, help="Volume of the deployment records.")
     p.add_argument("--run-id", default="manual", help="The failed job run.")
     p.add_argument("--dry-run", default="false", help="true: report, change nothing.")

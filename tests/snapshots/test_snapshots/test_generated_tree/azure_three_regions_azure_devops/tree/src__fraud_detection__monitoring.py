@@ -20,7 +20,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from .errors import TaskError, UsageError
+from .errors import TaskError
 
 META_COLUMNS = ("request_time", "databricks_request_id", "model_id", "status_code", "row_index")
 PREDICTION = "prediction"
@@ -54,6 +54,13 @@ def _predictions(response: Any) -> list:
     return list(response or [])
 
 
+def _float(value: Any) -> Any:
+    """Numbers as floats: clients send 14 and 14.0 alike, and a table column has one type."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
 def unpack(rows: Iterable[dict]) -> tuple[list[dict], int]:
     """(one row per scored record, number of payloads skipped as unreadable or failed)."""
     out: list[dict] = []
@@ -78,8 +85,8 @@ def unpack(rows: Iterable[dict]) -> tuple[list[dict], int]:
                 "model_id": row.get("served_entity_id"),
                 "status_code": 200,
                 "row_index": i,
-                **record,
-                PREDICTION: prediction,
+                **{k: _float(v) for k, v in record.items()},
+                PREDICTION: _float(prediction),
             })
     return out, skipped
 
@@ -218,10 +225,6 @@ def run_check_drift(args, ctx) -> int:
 
     from .tables import read_rows, table_exists
 
-    if args.metric != "psi":
-        raise UsageError(f"--metric {args.metric!r} is not supported; use psi")
-    if args.role not in ("primary", "replica"):
-        raise UsageError(f"--role must be primary or replica, not {args.role!r}")
     reference: list[dict] = []
     current: list[dict] = []
     if table_exists(ctx.workspace(), args.table):
@@ -254,9 +257,10 @@ def register(commands) -> None:
 
     p = commands.add_parser("check-drift", help="PSI drift check; task value drifted.")
     p.add_argument("--table", required=True)
-    p.add_argument("--metric", default="psi")
+    p.add_argument("--metric", default="psi", choices=("psi",),
+                   help="Population stability index (the only one so far).")
     p.add_argument("--threshold", type=float, default=0.2)
-    p.add_argument("--role", required=True)
+    p.add_argument("--role", required=True, choices=("primary", "replica"))
     p.add_argument("--window-days", type=float, default=1.0)
     p.add_argument("--reference-days", type=float, default=7.0)
     p.add_argument("--min-rows", type=int, default=200)

@@ -25,6 +25,11 @@ def test_each_scored_record_becomes_a_row_with_its_prediction():
         (0, 1.0, 0, "e-champion"), (1, 900.0, 1, "e-champion")]
 
 
+def test_numbers_become_floats_so_each_column_has_one_type():
+    rows, _ = unpack([payload([{"amount": 14, "hour": 3}, {"amount": 14.5, "hour": 4.0}], [0, 1])])
+    assert [type(r[c]) for r in rows for c in ("amount", "hour", "prediction")] == [float] * 6
+
+
 def test_failed_or_unreadable_payloads_are_skipped_and_counted():
     rows, skipped = unpack([
         payload([{"amount": 1.0}], [0], status=400),
