@@ -62,6 +62,10 @@ def rollback(args, ctx) -> int:
     ctx.say(f"rolling back {args.endpoint}: " + "; ".join(reasons))
 
     good = records.last_passed()
+    if good is None and dry_run:
+        ctx.say("dry run: no passed evaluation on record (dry runs record none), so nothing "
+                "would be restored")
+        return 0
     if good is None:
         records.write("rollback-noop", args.run_id, outcome="nothing-to-restore", reasons=reasons)
         raise TaskError(

@@ -149,3 +149,10 @@ def test_a_dry_run_rollback_changes_nothing(w, ctx, cli, good):
     assert code == 0 and "dry run" in out
     assert w.changes() == before
     assert w.models.aliases[(MODEL, "challenger")] == 5
+
+
+def test_a_dry_run_with_nothing_on_record_reports_instead_of_failing(w, cli):
+    w.serving_endpoints.add("scoring", {"champion": "1"}, {"champion": 100})
+    code, out, _ = cli("rollback", *COMMON, "--role", "primary", "--dry-run", "true")
+    assert code == 0 and "nothing would be restored" in out
+    assert w.changes() == []
