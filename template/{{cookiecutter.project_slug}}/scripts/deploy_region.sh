@@ -11,15 +11,15 @@
 #      nothing: their model comes through that share, so the primary deploys first.
 {%- if p.realtime %}
 #   3. The serving bundle (serving/databricks.yml), with the version behind each variant's
-#      alias: an endpoint must name versions that exist (docs/decisions/ in bundlegen:
-#      two-bundles-first-deploy.md, traffic-ownership.md).
+#      alias, which `{{ p.slug }} bundle-vars` resolves from the variants and aliases the project
+#      files declare: an endpoint must name versions that exist (docs/decisions/).
 #   4. The deployment workflow (job `deployment`): it updates the endpoint, evaluates it and
 #      rolls back by itself on failure. This script waits for it and fails with it.
 {%- endif %}
 #
 # Usage: scripts/deploy_region.sh TARGET
 # Needs: the Databricks CLI (the version databricks.yml requires), python3, uv (the wheel
-# build), and authentication in the environment (OIDC: DATABRICKS_AUTH_TYPE and
+# build), this project installed (pip install -r ci/requirements-deploy.txt), and authentication in the environment (OIDC: DATABRICKS_AUTH_TYPE and
 # DATABRICKS_CLIENT_ID, set by the CI job). It never asks for input and never passes
 # --auto-approve: a deploy that would delete or recreate something stops instead.
 set -euo pipefail
@@ -27,10 +27,8 @@ set -euo pipefail
 target="${1:?usage: scripts/deploy_region.sh TARGET (staging or prod-<region>)}"
 cd "$(dirname "$0")/.."
 
-# The endpoint's variants and the Unity Catalog alias whose version each one serves, the
-# first one being the variant every other falls back to. Keep in step with bundlegen.yml.
-variants=({% for v in p.variants %}{{ v.name }}{% if not loop.last %} {% endif %}{% endfor %})
-aliases=({% for v in p.variants %}{{ v.alias }}{% if not loop.last %} {% endif %}{% endfor %})
+# The alias whose version every variant falls back to; it is the first one training sets.
+first_alias={{ p.variants[0].alias }}
 
 log() { printf '==> %s: %s\n' "$target" "$*"; }
 fail() { printf 'error: %s: %s\n' "$target" "$*" >&2; exit 1; }
@@ -71,7 +69,6 @@ resolve() {
   fi
 }
 
-first_alias="${aliases[0]}"
 resolve "$first_alias"
 if [[ -z "$version" && "$role" == primary ]] && has_job training; then
   log "no version of $model behind @$first_alias yet: training a first one"
@@ -82,8 +79,7 @@ if [[ -z "$version" ]]; then
   [[ "$role" == primary ]] || error="the primary region has not shared a version yet: deploy it first. $error"
   fail "no version of $model behind @$first_alias. $error"
 fi
-first_version="$version"
-log "@$first_alias is version $first_version of $model"
+log "@$first_alias is version $version of $model"
 
 if has_job share_model; then
   log "sharing the model with the replica regions"
@@ -95,17 +91,9 @@ if [[ ! -f serving/databricks.yml ]]; then
   exit 0
 fi
 
-# One --var <variant>_version=N per variant. A variant whose alias is not set yet (a new
-# challenger, a fresh workspace) serves the first variant's version until it is.
-serving_vars=()
-for i in "${!variants[@]}"; do
-  resolve "${aliases[$i]}"
-  if [[ -z "$version" ]]; then
-    log "@${aliases[$i]} is not set: ${variants[$i]} serves version $first_version for now"
-    version="$first_version"
-  fi
-  serving_vars+=(--var "${variants[$i]}_version=$version")
-done
+# One --var <variant>_version=N per variant, from the package that the deployment workflow
+# uses too (a variant whose alias is not set yet serves the first variant's version).
+read -r -a serving_vars <<<"$({{ p.slug }} bundle-vars --target "$target")"
 
 log "deploying the serving bundle: ${serving_vars[*]}"
 (cd serving && databricks bundle deploy -t "$target" "${serving_vars[@]}")
