@@ -115,8 +115,14 @@ def project_of(answers: dict):
 
 def render(answers: dict, output_dir: Path) -> Path:
     """Render the template into output_dir (which must not hold the project yet)."""
+    import logging
+
     from cookiecutter.exceptions import CookiecutterException
     from cookiecutter.generate import generate_files
+
+    # Cookiecutter logs a failing hook with its traceback; bundlegen reports it in one line.
+    logging.getLogger("cookiecutter").addHandler(logging.NullHandler())
+    logging.getLogger("cookiecutter").propagate = False
 
     context = {
         "cookiecutter": dict(answers),
