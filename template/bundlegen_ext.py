@@ -632,33 +632,36 @@ class _Ids:
 
 def mermaid(regions: list[DiagramRegion]) -> str:
     """The flowchart, without a final line break."""
+    def q(text) -> str:
+        return '"' + mermaid_label(text) + '"'
+
     ids = _Ids()
-    region_ids: dict[str, str] = {}
+    models: dict[str, str] = {}  # region name -> the id of its model
     lines = ["flowchart LR"]
     for r in regions:
-        q = lambda text: '"' + mermaid_label(text) + '"'  # noqa: E731
-        rid = region_ids[r.name] = ids("r", r.name)
+        rid = ids("r", r.name)
         lines.append(f"  subgraph {rid}[{q(f'{r.name} ({r.role}, {r.target})')}]")
-        if r.model:
-            lines.append(f"    {rid}_model[({q(r.model)})]")
+        model = models[r.name] = ids(rid, "model") if r.model else ""
+        if model:
+            lines.append(f"    {model}[({q(r.model)})]")
         elif r.host:
-            lines.append(f"    {rid}_host[{q(r.host.split('://', 1)[-1])}]")
-        if r.trains:
-            lines.append(f"    {rid}_training[[{q('training job')}]] --> {rid}_model")
+            lines.append(f"    {ids(rid, 'host')}[{q(r.host.split('://', 1)[-1])}]")
+        if r.trains and model:
+            lines.append(f"    {ids(rid, 'training')}[[{q('training job')}]] --> {model}")
         for e in r.endpoints:
             eid = ids(rid, "ep", e.name)
             lines.append(f"    {eid}{{{{{q(f'endpoint {e.name}')}}}}}")
-            if r.model:
-                lines.append(f"    {rid}_model --> {eid}")
+            if model:
+                lines.append(f"    {model} --> {eid}")
             for entity, percent in e.routes:
                 lines.append(f"    {eid} -- {q(f'{percent}%')} --> {ids(eid, entity)}[{q(entity)}]")
         for job in r.jobs:
-            lines.append(f"    {rid}_model --> {ids(rid, job)}[[{q(f'{job} job')}]]")
+            lines.append(f"    {model} --> {ids(rid, job)}[[{q(f'{job} job')}]]" if model
+                         else f"    {ids(rid, job)}[[{q(f'{job} job')}]]")
         lines.append("  end")
-        if r.shared_from in region_ids and r.model:
-            source = region_ids[r.shared_from]
+        if model and models.get(r.shared_from):
             label = f"Delta Sharing: {r.share}" if r.share else "Delta Sharing"
-            lines.append(f"  {source}_model -. {q(label)} .-> {rid}_model")
+            lines.append(f"  {models[r.shared_from]} -. {q(label)} .-> {model}")
     return "\n".join(lines)
 
 

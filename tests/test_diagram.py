@@ -215,3 +215,13 @@ def test_labels_and_ids_are_escaped():
 def test_the_syntax_reader_refuses_what_mermaid_might_read_otherwise(text, message):
     with pytest.raises(MermaidError, match=re.escape(message)):
         parse(text)
+
+
+def test_names_that_read_alike_as_ids_get_ids_of_their_own():
+    e = ext()
+    regions = [e.DiagramRegion(name="prod", role="primary", target="prod", host="a.example.com"),
+               e.DiagramRegion(name="prod-host", role="replica", target="prod-host", host="b.example.com")]
+    graph = parse(e.mermaid(regions) + "\n")
+    assert [len(nodes) for _, nodes in graph.subgraphs.values()] == [1, 1]
+    # Appending the second region changed no line of the first.
+    assert e.mermaid(regions).startswith(e.mermaid(regions[:1]) + "\n")

@@ -26,20 +26,12 @@ README = ROOT / "README.md"
 FINDINGS = 1  # what lint returns for errors found
 
 
-def commands(group: click.Group = cli, path: tuple[str, ...] = ("bundlegen",)):
-    """(path, command, context) for the root and every command under it, depth first."""
-    parent = click.Context(group, info_name=path[0], **group.context_settings)
-    yield path, group, parent
-
-    def walk(group, path, ctx):
-        for name in sorted(group.commands):
-            command = group.commands[name]
-            sub = click.Context(command, info_name=name, parent=ctx, **command.context_settings)
-            yield path + (name,), command, sub
-            if isinstance(command, click.Group):
-                yield from walk(command, path + (name,), sub)
-
-    yield from walk(group, path, parent)
+def commands(command: click.Command = cli, path: tuple[str, ...] = ("bundlegen",), parent=None):
+    """(path, command, context) of the root and every command under it, depth first."""
+    ctx = click.Context(command, info_name=path[-1], parent=parent, **command.context_settings)
+    yield path, command, ctx
+    for name in sorted(getattr(command, "commands", {})):
+        yield from commands(command.commands[name], path + (name,), ctx)
 
 
 def reference() -> dict[str, str]:
