@@ -120,6 +120,7 @@ def _doc(tmp_path, text):
     ("```bash\nbundlegen regions --formt text\n```\n", "the block failed"),
     ("```console\n$ bundlegen regions --format json | head -1\n[\n```\n", "printed\n{\n"),
     ("```bash\ndatabricks bundle deploy -t prod\n```\n", "needs a workspace or the network"),
+    ("```console\n$ pip install bundlegen\n```\n", "needs a workspace or the network"),
     ("<!-- run in: nowhere -->\n```bash\ntrue\n```\n", "not a folder of the repository"),
 ])
 def test_the_runner_fails_a_document_that_is_wrong(tmp_path, text, message):
