@@ -477,16 +477,27 @@ def remove(folder: Path, name: str, target_name: str | None = None) -> ChangeSet
 # -------------------------------------------------------------------- listing
 
 
-def endpoints(data: dict, target: str) -> list[str]:
-    """Names of the serving endpoints a target deploys (the bundle's own and the target's)."""
-    found: dict[str, str] = {}
+def endpoints(data: dict, target: str) -> dict[str, dict]:
+    """The serving endpoints a target deploys (the bundle's own and the target's), by name,
+    each with its routes: {served entity: percentage}. A target's routes replace the bundle's;
+    a percentage is as written (it may be a ${var...} reference)."""
+    found: dict[str, dict] = {}  # by resource key
     for scope in (data, ((data.get("targets") or {}).get(target) or {})):
         resources = scope.get("resources") if isinstance(scope, dict) else None
-        endpoints = resources.get("model_serving_endpoints") if isinstance(resources, dict) else None
-        for key, value in (endpoints or {}).items() if isinstance(endpoints, dict) else []:
-            name = value.get("name") if isinstance(value, dict) else None
-            found[key] = name if isinstance(name, str) else found.get(key, key)
-    return list(found.values())
+        served = resources.get("model_serving_endpoints") if isinstance(resources, dict) else None
+        for key, value in (served or {}).items() if isinstance(served, dict) else []:
+            value = value if isinstance(value, dict) else {}
+            entry = found.setdefault(key, {"name": key, "routes": {}})
+            if isinstance(value.get("name"), str):
+                entry["name"] = value["name"]
+            config = value.get("config") if isinstance(value.get("config"), dict) else {}
+            split = config.get("traffic_config") if isinstance(config.get("traffic_config"), dict) else {}
+            if isinstance(split.get("routes"), list):
+                entry["routes"] = {
+                    str(r.get("served_entity_name") or r.get("served_model_name")): r.get("traffic_percentage")
+                    for r in split["routes"] if isinstance(r, dict)
+                }
+    return {entry["name"]: entry["routes"] for entry in found.values()}
 
 
 def rows(bundle: Bundle) -> tuple[list[dict], list[str]]:
@@ -497,16 +508,18 @@ def rows(bundle: Bundle) -> tuple[list[dict], list[str]]:
         if not target.host:
             hostless.append(target.name)
             continue
-        names: list[str] = []
+        served: dict[str, dict] = {}
         for data in bundle.data.values():
             if isinstance(data, dict):
-                names += [n for n in endpoints(data, target.name) if n not in names]
+                for name, routes in endpoints(data, target.name).items():
+                    served[name] = routes or served.get(name, {})
         out.append({
             "region": target.name.removeprefix("prod-"),
             "target": target.name,
             "host": target.host,
             "role": "primary" if target is primary else "replica",
             "mode": target.mode,
-            "endpoints": names,
+            "endpoints": list(served),
+            "traffic": served,
         })
     return out, hostless

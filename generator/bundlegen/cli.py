@@ -213,9 +213,9 @@ def remove_region(name, project_dir, target_name, dry_run) -> None:
 @cli.command("regions")
 @_PROJECT_DIR
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text",
-              show_default=True, help="Output format.")
+              show_default=True, help="text: a table; json: a document; mermaid: a diagram.")
 def regions(project_dir, fmt) -> None:
-    """List the regions (targets) with host, role and serving endpoint."""
+    """List the regions (targets) with host, role, serving endpoints and traffic split."""
     from bundlegen.regions import list_regions
 
     click.echo(FORMATS[fmt](list_regions(project_dir)), nl=False)

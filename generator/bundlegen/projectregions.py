@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from bundlegen import yamltree
+from bundlegen.bundleregions import endpoints
 from bundlegen.changeset import ChangeSet, FileChange, read_text
 from bundlegen.errors import InputError, InputErrors, Location, RefusedEdit
 from bundlegen.renderdiff import (
@@ -226,31 +227,39 @@ def _lines(changes: ChangeSet, display: str, small_text: str, big_text: str, use
 # -------------------------------------------------------------------- listing
 
 
-def rows(folder: Path) -> list[dict]:
-    spec, _ = _spec(folder)
-    project = project_of(build_answers(spec))
-    hosts, served = _targets(folder / "databricks.yml"), _targets(folder / "serving" / "databricks.yml")
+def rows(folder: Path, project) -> list[dict]:
+    """One row per region of the project model: its target, host and endpoints (as the
+    bundles in the folder have them)."""
+    hosts, serving = _targets(folder / "databricks.yml"), folder / "serving" / "databricks.yml"
+    data = _data(serving) if serving.is_file() else {}
     out = []
     for region in project.regions:
         workspace = (hosts.get(region.target) or {}).get("workspace") or {}
-        endpoints = ((served.get(region.target) or {}).get("resources") or {}).get(
-            "model_serving_endpoints"
-        ) or {}
+        served = endpoints(data, region.target) if isinstance(data, dict) else {}
         out.append({
             "region": region.name,
             "target": region.target,
             "host": workspace.get("host") or region.host,
             "role": region.role,
             "mode": "production",
-            "endpoints": [(e or {}).get("name", key) for key, e in endpoints.items()],
+            "endpoints": list(served),
+            "traffic": served,
         })
     return out
+
+
+def project(folder: Path):
+    """The project model of the spec in bundlegen.yml (regions, variants, names)."""
+    return project_of(build_answers(_spec(folder)[0]))
+
+
+def _data(path: Path):
+    return yamltree.to_python(yamltree.compose(read_text(path, str(path)), str(path)))
 
 
 def _targets(path: Path) -> dict:
     if not path.is_file():
         return {}
-    text = read_text(path, str(path))
-    data = yamltree.to_python(yamltree.compose(text, str(path)))
+    data = _data(path)
     targets = data.get("targets") if isinstance(data, dict) else None
     return targets if isinstance(targets, dict) else {}

@@ -1,6 +1,6 @@
 """How `bundlegen regions` shows a listing: one function per --format, each returning text.
 
-Standard library only: the CLI reads the names of the formats for its --help.
+Standard library only at import: the CLI reads the names of the formats for its --help.
 """
 
 from __future__ import annotations
@@ -39,4 +39,27 @@ def as_json(listing) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-FORMATS: dict[str, Callable] = {"text": text, "json": as_json}
+def mermaid(listing) -> str:
+    """A Mermaid flowchart: regions, the Delta Share to each replica, endpoints and splits.
+
+    For a bundlegen project, the regions, model and share come from its spec and the
+    endpoints and splits from serving/databricks.yml: an unedited project gets exactly the
+    diagram of its README. Another bundle shows its targets with hosts and endpoints.
+    """
+    from bundlegen.templating import ext
+
+    e = ext()
+
+    def served(row: dict) -> tuple:
+        return tuple(e.Endpoint(name, tuple(routes.items())) for name, routes in row["traffic"].items())
+
+    if listing.project is not None:
+        regions = e.diagram_regions(listing.project, {r["region"]: served(r) for r in listing.regions})
+    else:
+        regions = [e.DiagramRegion(name=r["region"], role=r["role"], target=r["target"],
+                                   host=r["host"], endpoints=served(r))
+                   for r in listing.regions]
+    return e.mermaid(regions) + "\n"
+
+
+FORMATS: dict[str, Callable] = {"text": text, "json": as_json, "mermaid": mermaid}

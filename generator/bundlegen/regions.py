@@ -51,16 +51,18 @@ def remove_region(folder: Path, name: str, target_name: str | None = None) -> Ch
 class Listing:
     folder: Path
     kind: str
-    regions: list[dict]  # region, target, host, role, mode, endpoints
+    regions: list[dict]  # region, target, host, role, mode, endpoints, traffic
     primary: str | None  # the primary's target
     other_targets: list[str] = field(default_factory=list)  # targets without a workspace host
+    project: object = None  # a bundlegen project's model (template/bundlegen_ext.py Project)
 
 
 def list_regions(folder: Path) -> Listing:
     kind = _kind(folder)
     if kind == "bundlegen project":
-        rows = projectregions.rows(folder)
-        return Listing(folder, kind, rows, rows[0]["target"])
+        project = projectregions.project(folder)
+        rows = projectregions.rows(folder, project)
+        return Listing(folder, kind, rows, rows[0]["target"], project=project)
     bundle = bundleregions.read_bundle(folder)
     rows, hostless = bundleregions.rows(bundle)
     primary = bundleregions.reference_target(bundle)

@@ -1,0 +1,1 @@
+"""Document Scoring: the code that the bundle's jobs run."""

@@ -1,0 +1,1 @@
+"""Claims Triage: the code that the bundle's jobs run."""

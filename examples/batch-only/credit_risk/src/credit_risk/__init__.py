@@ -1,0 +1,1 @@
+"""Credit Risk: the code that the bundle's jobs run."""

@@ -1,0 +1,1 @@
+"""Pricing Model: the code that the bundle's jobs run."""

@@ -1,0 +1,1 @@
+"""Demand Forecast: the code that the bundle's jobs run."""

@@ -1,0 +1,1 @@
+"""Fraud Detection: the code that the bundle's jobs run."""

@@ -1,0 +1,150 @@
+"""The record of every deployment, evaluation and rollback: one JSON file each, in a UC volume.
+
+Layout: <volume>/<endpoint>/<UTC time>_<event>_<job run id>.json, for example
+<volume>/<endpoint>/20250301T101500123456Z_evaluation_8123.json.
+Files sort by time; a file is never rewritten. Query them all with SQL:
+
+    SELECT * FROM read_files('/Volumes/<catalog>/<schema>/deployments/', format => 'json')
+
+Events: "update" and "rollback" sent a configuration to the endpoint (they count toward the
+endpoint update limit); "unchanged" and "rollback-noop" did not; "evaluation" holds the
+verdict, the configuration that was evaluated and the version behind each alias then. The
+last passed evaluation is the configuration a rollback restores
+(docs/decisions/deployment-records.md).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+from .errors import UsageError
+from .runtime import redact
+
+OPERATIONS = ("update", "rollback")
+EVENTS = ("update", "unchanged", "evaluation", "rollback", "rollback-noop")
+_NAME = re.compile(r"^(?P<stamp>\d{8}T\d{12}Z)_(?P<event>[a-z-]+)_(?P<run>[\w-]+)\.json$")
+_STAMP = "%Y%m%dT%H%M%S%fZ"
+
+
+def _stamp(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime(_STAMP)
+
+
+def _seconds(stamp: str) -> float:
+    return datetime.strptime(stamp, _STAMP).replace(tzinfo=timezone.utc).timestamp()
+
+
+class Records:
+    """Deployment records of one endpoint, kept through the Files API (no Spark needed)."""
+
+    def __init__(
+        self,
+        w: Any,
+        root: str,
+        endpoint: str,
+        *,
+        clock: Callable[[], float] = time.time,
+        dry_run: bool = False,
+    ):
+        root = root.rstrip("/")
+        if not re.match(r"^/Volumes/[^/]+/[^/]+/[^/]+$", root):
+            raise UsageError(
+                f"--records must be a Unity Catalog volume, /Volumes/<catalog>/<schema>/<volume>, "
+                f"not {root!r}"
+            )
+        self.w = w
+        self.root = root
+        self.endpoint = endpoint
+        self.clock = clock
+        self.dry_run = dry_run
+
+    @property
+    def folder(self) -> str:
+        return f"{self.root}/{self.endpoint}"
+
+    def write(self, event: str, run_id: str, **fields: Any) -> dict:
+        """Store one record (not in a dry run) and return it."""
+        if event not in EVENTS:
+            raise ValueError(f"unknown event {event}")
+        now = self.clock()
+        record = {
+            "event": event,
+            "endpoint": self.endpoint,
+            "run_id": str(run_id),
+            "time": datetime.fromtimestamp(now, tz=timezone.utc).isoformat(),
+            **fields,
+        }
+        if self.dry_run:
+            return record
+        body = redact(json.dumps(record, indent=1, sort_keys=True, default=str)).encode()
+        run = re.sub(r"[^\w-]", "-", str(run_id)) or "manual"
+        path = f"{self.folder}/{_stamp(now)}_{event}_{run}.json"
+        self.w.files.create_directory(self.folder)
+        self.w.files.upload(path, io.BytesIO(body), overwrite=False)
+        record["path"] = path
+        return record
+
+    # ------------------------------------------------------------------ reading
+
+    def _names(self, folder: str) -> list[str]:
+        from databricks.sdk.errors import NotFound
+
+        try:
+            entries = list(self.w.files.list_directory_contents(folder))
+        except NotFound:
+            return []
+        return sorted(e.name for e in entries if not e.is_directory and _NAME.match(e.name or ""))
+
+    def _read(self, name: str) -> dict:
+        response = self.w.files.download(f"{self.folder}/{name}")
+        return json.loads(response.contents.read())
+
+    def history(self, event: str | None = None) -> list[dict]:
+        """Records of this endpoint, oldest first."""
+        names = self._names(self.folder)
+        if event:
+            names = [n for n in names if _NAME.match(n).group("event") == event]
+        return [self._read(n) for n in names]
+
+    def last_passed(self) -> dict | None:
+        """The newest passed evaluation of this endpoint: the configuration known to be good."""
+        evaluations = [n for n in self._names(self.folder)
+                       if _NAME.match(n).group("event") == "evaluation"]
+        for name in reversed(evaluations):
+            record = self._read(name)
+            if record.get("outcome") == "passed":
+                return record
+        return None
+
+    def of_run(self, run_id: str) -> list[dict]:
+        run = re.sub(r"[^\w-]", "-", str(run_id))
+        return [self._read(n) for n in self._names(self.folder)
+                if _NAME.match(n).group("run") == run]
+
+    def operation_times(self, since: float) -> list[float]:
+        """When this project's endpoints in this workspace were sent a configuration, since `since`.
+
+        Every endpoint folder under the volume counts (staging and dev share a workspace).
+        """
+        from databricks.sdk.errors import NotFound
+
+        try:
+            folders = [e.name for e in self.w.files.list_directory_contents(self.root)
+                       if e.is_directory]
+        except NotFound:
+            return []
+        times = []
+        for folder in folders:
+            for name in self._names(f"{self.root}/{folder}"):
+                match = _NAME.match(name)
+                if match.group("event") in OPERATIONS:
+                    when = _seconds(match.group("stamp"))
+                    if when >= since:
+                        times.append(when)
+        return sorted(times)

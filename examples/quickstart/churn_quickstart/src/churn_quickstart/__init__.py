@@ -1,0 +1,1 @@
+"""Churn Quickstart: the code that the bundle's jobs run."""
