@@ -75,6 +75,8 @@ SCENARIOS = {
         ("add-variant", "mirror", "--shadow"),
         ("ramp", "canary", "--steps", "10,25,50,100"),
         ("promote", "challenger"),
+        ("ramp", "canary", "--off"),
+        ("ramp", "canary", "--steps", "10,25,50,100"),
         ("set", "champion=80", "challenger=20", "canary=0", "--target", "eu-west-1"),
         ("remove-variant", "canary", "--to", "champion"),
         ("remove-variant", "mirror"),
@@ -193,6 +195,10 @@ def test_ramp_commits_the_first_step_and_records_the_rest_for_the_workflow(proje
     assert spec["serving"]["ramp"] == {"variant": "canary", "steps": [25, 50, 100]}
     assert "goes live at 5%, then 25%, 50%, 100%" in result.output
 
+    traffic(project, "ramp", "canary", "--off")
+    assert job_parameters(project)["ramp"] == ""
+    assert routes(project, "staging")["canary"] == 5  # the committed share stays
+
 
 def test_a_ramped_variant_keeps_its_committed_share_below_the_next_step(project_of, tmp_path):
     project = project_of(THREE_VARIANTS, tmp_path)
@@ -294,6 +300,9 @@ REFUSED = [
     (THREE_VARIANTS, ("set", "mirror=5", "champion=65"), "'mirror' is a shadow variant"),
     (TWO_REGIONS, ("ramp", "challenger", "--steps", "5,25,20,100"), "must increase strictly"),
     (TWO_REGIONS, ("ramp", "challenger", "--steps", "5,25,50"), "the last step must be 100"),
+    (TWO_REGIONS, ("ramp", "challenger"), "give the ramp's steps with --steps"),
+    (TWO_REGIONS, ("ramp", "challenger", "--off"), "'challenger' has no ramp plan"),
+    (TWO_REGIONS, ("ramp", "challenger", "--off", "--steps", "5,100"), "give --steps or --off"),
     (TWO_REGIONS, ("ramp", "champion", "--steps", "5,100"),
      "'champion' serves @champion, the champion, already; ramp another variant"),
     (THREE_VARIANTS, ("ramp", "mirror", "--steps", "5,100"), "'mirror' is a shadow variant"),
@@ -360,3 +369,21 @@ def test_show_lists_each_target_with_alias_version_source_share_and_plans(projec
     assert document["ramp"] == {"variant": "canary", "steps": [25, 50, 100]}
     assert document["promote"] == {"variant": "challenger",
                                    "request": "challenger:20250611T101500Z"}
+
+
+def test_the_readme_traffic_commands_work_in_the_demo_project(project_of, tmp_path):
+    import shlex
+
+    from support import DEFAULT_SPEC, ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Traffic"):]
+    block = section[section.index("```bash\n") + 8:section.index("```\n", section.index("```bash"))]
+    project = project_of(DEFAULT_SPEC, tmp_path)
+    commands = [line for line in block.splitlines() if line.startswith("bundlegen traffic")]
+    assert len(commands) >= 8
+    for line in commands:
+        args = shlex.split(line)[1:]
+        result = run(*args, "--project-dir", project)
+        assert result.exit_code == 0, f"{line}: {result.output}"
+    assert_healthy(project, tmp_path / "regen")

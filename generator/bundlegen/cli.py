@@ -324,16 +324,17 @@ def traffic_promote(name, project_dir, dry_run) -> None:
 
 @traffic.command("ramp")
 @click.argument("name")
-@click.option("--steps", required=True, metavar="PCT,PCT,...",
+@click.option("--steps", metavar="PCT,PCT,...",
               help="Shares of NAME, increasing, ending at 100: the first is committed now, the "
                    "deployment workflow goes through the others with each newer version.")
+@click.option("--off", is_flag=True, help="Drop NAME's ramp plan (its share stays).")
 @_PROJECT_DIR
 @_DRY_RUN
-def traffic_ramp(name, steps, project_dir, dry_run) -> None:
+def traffic_ramp(name, steps, off, project_dir, dry_run) -> None:
     """Plan a canary ramp of NAME: each newer version is raised step by step and promoted."""
     from bundlegen.traffic import ramp
 
-    _edited(ramp(project_dir, name, steps), dry_run)
+    _edited(ramp(project_dir, name, steps, off), dry_run)
 
 
 def main() -> None:

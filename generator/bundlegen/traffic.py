@@ -166,6 +166,8 @@ def promote(folder: Path, name: str, now=None) -> TrafficEdit:
     return trafficproject.promote(_project_only(folder, "promote"), name, now)
 
 
-def ramp(folder: Path, name: str, steps: str) -> TrafficEdit:
-    return trafficproject.ramp(_project_only(folder, "ramp"), name, steps)
+def ramp(folder: Path, name: str, steps: str | None, off: bool = False) -> TrafficEdit:
+    if off and steps is not None:
+        raise InputError("give --steps or --off, not both")
+    return trafficproject.ramp(_project_only(folder, "ramp"), name, steps, off)
 

@@ -294,7 +294,12 @@ def promote(folder: Path, name: str, now: datetime | None = None) -> TrafficEdit
     return _finish(st, [specedit.ServingKey("promote", request)], None, summary)
 
 
-def ramp(folder: Path, name: str, steps_text: str) -> TrafficEdit:
+def ramp(folder: Path, name: str, steps_text: str | None, off: bool = False) -> TrafficEdit:
+    if off:
+        return _ramp_off(State(folder), name)
+    if steps_text is None:
+        raise InputError("give the ramp's steps with --steps (for example 5,25,50,100), or "
+                         "--off to drop the ramp plan")
     steps = splits.parse_steps(steps_text)
     st = State(folder)
     _live_challenger(st, name, "ramp")
@@ -311,6 +316,18 @@ def ramp(folder: Path, name: str, steps_text: str) -> TrafficEdit:
         summary.append(f"  it replaces the ramp of {st.project.ramp_variant}")
     wanted = st.wanted(new[""], {r: new[r] for r in st.overrides})
     return _finish(st, ops, lambda s: plan_split(s, st.key, wanted), summary)
+
+
+def _ramp_off(st: State, name: str) -> TrafficEdit:
+    """Drop the ramp plan; the committed split stays as it is."""
+    st.variant(name)
+    planned = st.project.ramp_variant
+    if planned != name:
+        raise RefusedEdit(f"'{name}' has no ramp plan"
+                          + (f" (the plan is {planned}'s)" if planned else "") + "; nothing was changed")
+    summary = [f"Dropped the ramp of {name}: its newer versions go live at its committed share "
+               f"({st.split[name]}%) and stay there"]
+    return _finish(st, [specedit.ServingKey("ramp", None)], None, summary)
 
 
 def _alias(st: State, name: str) -> str:
