@@ -648,6 +648,12 @@ class Project:
         return f"{self.promote_variant}:{self.promote_request}" if self.promote_variant else ""
 
     @property
+    def challenger_alias(self) -> str:
+        """The alias validation moves to a better model: the first live variant after the base's."""
+        live = [v for v in self.variants[1:] if not v.shadow]
+        return live[0].alias if live else "challenger"
+
+    @property
     def shadow_param(self) -> str:
         return ",".join(v.name for v in self.variants if v.shadow)
 

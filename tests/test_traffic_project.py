@@ -90,9 +90,11 @@ SCENARIOS = {
         ("remove-variant", "challenger", "--to", "champion"),
     ]),
     "one-variant": (ONE_VARIANT, [
-        ("add-variant", "challenger", "--traffic", "10"),
-        ("ramp", "challenger", "--steps", "20,100"),
-        ("remove-variant", "challenger"),
+        ("add-variant", "mirror", "--shadow"),
+        ("add-variant", "fresh", "--traffic", "10"),  # training's challenger alias: @fresh
+        ("ramp", "fresh", "--steps", "20,100"),
+        ("remove-variant", "fresh"),
+        ("remove-variant", "mirror"),
     ]),
 }
 
@@ -104,6 +106,15 @@ def test_after_every_command_the_project_is_what_new_makes_from_its_spec(project
     for i, command in enumerate(commands):
         traffic(project, *command)
         assert_healthy(project, tmp_path / f"step{i}")
+
+
+def test_training_makes_the_first_live_variant_after_the_champion_its_challenger(project_of, tmp_path):
+    project = project_of(ONE_VARIANT, tmp_path)
+    training = project / "resources" / "training.job.yml"
+    traffic(project, "add-variant", "mirror", "--shadow")
+    assert '"--challenger-alias", "challenger"]' in training.read_text()
+    traffic(project, "add-variant", "fresh", "--alias", "candidate", "--traffic", "10")
+    assert '"--challenger-alias", "candidate"]' in training.read_text()
 
 
 def test_set_changes_only_the_numbers_in_every_target_and_the_spec(project_of, tmp_path):
@@ -121,6 +132,13 @@ def test_set_changes_only_the_numbers_in_every_target_and_the_spec(project_of, t
         assert routes(project, target) == {"champion": 80, "challenger": 20}
     assert "Set the split of fraud_scoring to champion 80%, challenger 20% in staging, " \
            "prod-us-east-1, prod-eu-west-1" in result.output
+
+
+def test_the_endpoint_may_be_named_by_its_key_or_its_name(project_of, tmp_path):
+    project = project_of(TWO_REGIONS, tmp_path)
+    traffic(project, "set", "champion=80", "challenger=20", "--endpoint", "fraud-scoring")
+    traffic(project, "set", "champion=70", "challenger=30", "--endpoint", "fraud_scoring")
+    assert routes(project, "staging") == {"champion": 70, "challenger": 30}
 
 
 def test_a_region_of_its_own_keeps_its_split_until_it_is_set_back(project_of, tmp_path):

@@ -76,7 +76,8 @@ def show(folder: Path, target: str | None = None, endpoint: str | None = None) -
                       "promote": None}
     if kind == "bundlegen project":
         st = State(root)
-        serving, keys = st.serving, [st.serving.endpoint(endpoint)]
+        st.check_endpoint(endpoint)
+        serving, keys = st.serving, [st.key]
         p = st.project
         aliases = {v.name: v.alias for v in p.variants}
         shadows = set(st.shadows)

@@ -54,7 +54,13 @@ class State:
             raise InputError(f"{folder}: this project has no real-time endpoint "
                              "(serving/databricks.yml); the traffic commands have nothing to change")
         self.serving = Serving(folder / SERVING)
-        self.key = self.serving.endpoint(None)
+        # The endpoint bundlegen.yml describes: the template keys it by its name.
+        key = self.project.endpoint_name.replace("-", "_")
+        if key not in self.serving.keys():
+            raise InputError(f"{folder / SERVING / 'databricks.yml'}: no endpoint '{key}' "
+                             f"(serving.endpoint_name {self.project.endpoint_name} in {SPEC_FILE}); "
+                             "was it renamed by hand?")
+        self.key = key
         p = self.project
         self.variants = [v.name for v in p.variants]
         self.first = p.variants[0]
@@ -69,8 +75,10 @@ class State:
                              f"{', '.join(self.variants)}")
 
     def check_endpoint(self, given: str | None) -> None:
-        if given is not None:
-            self.serving.endpoint(given)
+        """--endpoint, if given, must be the project's endpoint (its key or a name)."""
+        if given is not None and self.serving.endpoint(given) != self.key:
+            raise RefusedEdit(f"endpoint '{given}' is not the one {SPEC_FILE} describes "
+                              f"('{self.key}'); bundlegen does not manage it: change it by hand")
 
     def region_of(self, target: str):
         for region in self.project.regions:
@@ -196,9 +204,10 @@ def add_variant(folder: Path, name: str, alias: str | None, traffic: int | None,
     ops += [specedit.RegionTraffic(r, new[r]) for r in st.overrides]
     wanted = st.wanted(new[""], {r: new[r] for r in st.overrides})
     kind = "shadow variant" if shadow else "variant"
-    summary = [f"Added {kind} {name} (@{alias}) to {st.key} at {pct}%"
+    summary = [f"Added {kind} {name} to {st.key} at {pct}%"
                + (f", taken from {source}" if pct else "")
-               + f": {splits.describe(new[''])}"]
+               + f": {splits.describe(new[''])}",
+               f"  it serves the version behind @{alias} (the champion's until @{alias} exists)"]
     if shadow:
         summary.append("  the deployment workflow scores it on recorded requests against "
                        f"{st.first.name}; it is never served")
