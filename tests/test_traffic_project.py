@@ -202,6 +202,28 @@ def test_a_new_variant_copies_the_first_variants_entity_as_the_user_wrote_it(pro
     assert lint(project, project / "serving").errors == 0
 
 
+def test_a_spec_rewritten_by_hand_in_the_mapping_form_is_edited_in_its_own_form(project_of, tmp_path):
+    project = project_of(TWO_REGIONS, tmp_path)
+    spec = project / "bundlegen.yml"
+    text = spec.read_text()
+    text = re.sub(r"regions:.*\n  - \{name: us-east-1, host: (\S+)\}\n  - \{name: eu-west-1, host: (\S+)\}",
+                  r"regions:\n  us-east-1:\n    host: \1\n  eu-west-1:\n    host: \2   # Dublin", text)
+    text = text.replace("    - {name: champion, traffic: 90}\n    - {name: challenger, traffic: 10}",
+                        "    champion: {traffic: 90}\n    challenger:\n      traffic: 10")
+    spec.write_text(text)
+
+    traffic(project, "set", "champion=60", "challenger=40", "--target", "eu-west-1")
+    traffic(project, "add-variant", "mirror", "--shadow")
+    traffic(project, "set", "champion=80", "challenger=20")
+
+    assert spec.read_text() == text.replace(
+        "# Dublin", "# Dublin\n    traffic: {champion: 60, challenger: 40, mirror: 0}").replace(
+        "{traffic: 90}", "{traffic: 80}").replace("traffic: 10", "traffic: 20").replace(
+        "      traffic: 20\n", "      traffic: 20\n    mirror: {traffic: 0, shadow: true}\n")
+    assert routes(project, "prod-eu-west-1") == {"champion": 60, "challenger": 40, "mirror": 0}
+    assert lint(project, project / "serving").errors == 0
+
+
 def test_ramp_commits_the_first_step_and_records_the_rest_for_the_workflow(project_of, tmp_path):
     project = project_of(THREE_VARIANTS, tmp_path)
     result = traffic(project, "ramp", "canary", "--steps", "5,25,50,100")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bundlegen import specedit, splits
+from bundlegen import specedit, splits, yamltree
 from bundlegen.changeset import Edit, read_text
 from bundlegen.endpoints import Plan, Serving, plan_add_variant, plan_remove_variant, plan_split
 from bundlegen.errors import InputError, RefusedEdit
@@ -358,7 +358,7 @@ def _finish(st: State, ops: list[specedit.Op], serving_plan: Callable[[Serving],
     with tempfile.TemporaryDirectory(prefix="bundlegen-") as tmp:
         old = render(build_answers(st.spec), Path(tmp) / "old")
         new = render(build_answers(new_spec), Path(tmp) / "new")
-        plan = _plan(old, new, ops, serving_plan, new_spec)
+        plan = _plan(old, new, ops, serving_plan)
     for rel, change in plan.items():
         if change.kind != "serving":
             _carry(edit, st, rel, change, ops, new_spec)
@@ -384,7 +384,7 @@ def _files(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _plan(old: Path, new: Path, ops, serving_plan, new_spec: dict) -> dict[str, _FileChange]:
+def _plan(old: Path, new: Path, ops, serving_plan) -> dict[str, _FileChange]:
     """What changes in which file, proven on the render of the old spec: made there, it must
     give the render of the new spec exactly (else the template broke a promise: a bug)."""
     a, b = _files(old), _files(new)
@@ -394,7 +394,9 @@ def _plan(old: Path, new: Path, ops, serving_plan, new_spec: dict) -> dict[str, 
     serving_texts = serving_plan(Serving(old / SERVING)).texts() if serving_plan else {}
     for rel in sorted(a):
         if rel == SPEC_FILE:
-            got = specedit.apply_to_text(Doc(a[rel], rel), ops, new_spec)
+            rendered = yamltree.to_python(yamltree.compose(a[rel], rel))  # the list form
+            got = specedit.apply_to_text(Doc(a[rel], rel), ops,
+                                         specedit.apply_to_data(rendered, ops))
             kind = _FileChange("spec")
         elif rel.startswith(f"{SERVING}/") and rel[len(SERVING) + 1:] in serving_texts:
             got = serving_texts[rel[len(SERVING) + 1:]]
