@@ -187,7 +187,7 @@ def add_variant(folder: Path, name: str, alias: str | None, traffic: int | None,
     ops: list[specedit.Op] = [specedit.AddVariant(fields)]
     every = st.splits()
     if pct:
-        source = _giver(st, source, pct, "--from", f"gives up the {pct}%")
+        source = _giver(st, source, "--from", f"gives up the {pct}%")
         for label, split in every.items():
             if split[source] < pct:
                 raise RefusedEdit(f"'{source}' has {split[source]}% {_where(label)}; it cannot "
@@ -219,7 +219,7 @@ def _NAME(value: str) -> bool:
     return bool(re.fullmatch(r"[a-z][a-z0-9_]{0,39}", value))
 
 
-def _giver(st: State, given: str | None, pct: int, option: str, what: str,
+def _giver(st: State, given: str | None, option: str, what: str,
            exclude: str | None = None) -> str:
     """The variant named by --from/--to, or the only live variant there is besides `exclude`."""
     live = [v for v in st.variants if v not in st.shadows and v != exclude]
@@ -246,11 +246,11 @@ def remove_variant(folder: Path, name: str, to: str | None) -> TrafficEdit:
     if name == st.first.name:
         raise RefusedEdit(
             f"'{name}' is the first variant, the champion (@{st.first.alias}) every other "
-            "variant falls back to and batch scoring and training use; it cannot be removed. "
-            "Promote another variant, then remove that one's old role instead")
+            "variant falls back to and batch scoring and training use; it cannot be removed "
+            f"(to replace its version, `bundlegen traffic promote` another variant)")
     every = st.splits()
     share = max(split[name] for split in every.values())
-    receiver = _giver(st, to, share, "--to", f"takes the share of '{name}'", exclude=name) \
+    receiver = _giver(st, to, "--to", f"takes the share of '{name}'", exclude=name) \
         if share or to is not None else None
     new = {}
     for label, split in every.items():
