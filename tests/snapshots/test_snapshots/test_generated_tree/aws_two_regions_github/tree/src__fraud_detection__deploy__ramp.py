@@ -161,6 +161,12 @@ def run_ramp(args, ctx) -> int:
     if dry_run:
         ctx.say("dry run: the endpoint is not changed")
         return 0
+    # Where the variant's alias goes back to if a step fails: the version it had when the
+    # endpoint last passed before this run (none: the alias did not exist, it is removed).
+    earlier = records.last_passed(exclude_run=args.run_id)
+    alias = parse_aliases(args.aliases).get(plan.variant, plan.variant)
+    if earlier is not None:
+        old = (earlier.get("alias_versions") or {}).get(alias)
     limiter = limiter_for(records, ctx)
     good = committed
     for step in steps:

@@ -160,6 +160,20 @@ def test_a_later_rollback_never_brings_back_the_version_a_ramp_rejected(
     assert w.models.aliases[(MODEL, "challenger")] == 4
 
 
+def test_a_failed_ramp_of_a_first_challenger_removes_its_new_alias(w, ctx, cli):
+    w.models.set_alias(MODEL, "champion", 3)  # no @challenger yet: it serves the champion's v3
+    w.serving_endpoints.add("scoring", {"champion": "3", "challenger": "3"}, COMMITTED)
+    assert workflow(cli, ctx, "1") == ALL_PASSED
+    w.models.set_alias(MODEL, "challenger", 4)  # the first model that beat the champion
+    w.serving_endpoints.capacity["4"] = 30
+
+    assert workflow(cli, ctx, "2")["ramp"] == 1
+
+    assert (MODEL, "challenger") not in w.models.aliases
+    (rollback,) = records(w, "rollback")
+    assert rollback["moved_aliases"] == ["@challenger: removed (was version 4)"]
+
+
 def test_a_replica_ramps_but_moves_no_alias(w, ctx, cli, new_challenger):
     w.serving_endpoints.capacity["5"] = 30
     before = len(w.calls)

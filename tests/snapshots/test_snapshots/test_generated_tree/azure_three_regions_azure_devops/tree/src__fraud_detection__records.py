@@ -114,8 +114,9 @@ class Records:
             names = [n for n in names if _NAME.match(n).group("event") == event]
         return [self._read(n) for n in names]
 
-    def last_passed(self) -> dict | None:
-        """The newest passed evaluation of this endpoint: the configuration known to be good.
+    def last_passed(self, exclude_run: str | None = None) -> dict | None:
+        """The newest passed evaluation of this endpoint: the configuration known to be good
+        (of another run than `exclude_run`, if given).
 
         The evaluations of a run whose ramp failed do not count: the ramp moved its variant's
         alias back, and a later rollback must not bring that version back.
@@ -125,10 +126,12 @@ class Records:
                         if _NAME.match(n).group("event") in ("rollback", "rollback-noop")
                         and self._read(n).get("ramp_failed")}
         evaluations = [n for n in names if _NAME.match(n).group("event") == "evaluation"]
+        excluded = re.sub(r"[^\w-]", "-", str(exclude_run)) if exclude_run else None
         for name in reversed(evaluations):
-            record = self._read(name)
-            if _NAME.match(name).group("run") in failed_ramps:
+            run = _NAME.match(name).group("run")
+            if run in failed_ramps or run == excluded:
                 continue
+            record = self._read(name)
             if record.get("outcome") == "passed":
                 return record
         return None
