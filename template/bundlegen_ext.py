@@ -373,8 +373,93 @@ def _rules(spec: dict) -> list[tuple[Path_, str]]:
     if variants and total != 100:
         found.append((("serving", "variants"),
                       f"traffic of the variants sums to {total}; it must be 100"))
+    found += _traffic_rules(serving, variants, regions)
 
     found += _non_string_words(spec, ())
+    return found
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _traffic_rules(serving: dict, variants: list, regions: list) -> list[tuple[Path_, str]]:
+    """Shadow variants, per-region splits, the ramp plan and the promotion request."""
+    found: list[tuple[Path_, str]] = []
+    names = [name for _, name, _ in variants]
+    if not names:
+        return found
+    first = names[0]
+    first_alias = (variants[0][2].get("alias") or first)
+    shadows = {name for _, name, v in variants if v.get("shadow") is True}
+    listing = ", ".join(names)
+    for path, name, variant in variants:
+        path = ("serving",) + path
+        if variant.get("shadow") is True:
+            if name == first:
+                found.append((path + ("shadow",), f"'{name}' is the first variant, the champion "
+                              "the others fall back to; it cannot be a shadow variant"))
+            traffic = variant.get("traffic")
+            if _is_int(traffic) and traffic != 0:
+                found.append((path + ("traffic",), f"'{name}' is a shadow variant, which gets no "
+                              f"live traffic: its traffic must be 0, not {traffic}"))
+
+    splits = {"": {name: v.get("traffic") for _, name, v in variants}}
+    for path, region_name, region in regions:
+        split = region.get("traffic")
+        if not isinstance(split, dict):
+            continue
+        where = path + ("traffic",)
+        unknown = [k for k in split if k not in names]
+        missing = [n for n in names if n not in split]
+        for k in unknown:
+            found.append((where + (k,), f"'{k}' is not a variant (the variants: {listing})"))
+        if missing:
+            found.append((where, f"must give the percent of every variant; missing: "
+                          f"{', '.join(missing)}"))
+        if unknown or missing or not all(_is_int(v) for v in split.values()):
+            continue
+        total = sum(split.values())
+        if total != 100:
+            found.append((where, f"traffic of region '{region_name}' sums to {total}; it must be 100"))
+        for k in shadows:
+            if split[k] != 0:
+                found.append((where + (k,), f"'{k}' is a shadow variant, which gets no live "
+                              f"traffic: its traffic must be 0, not {split[k]}"))
+        splits[f" in region '{region_name}'"] = split
+
+    def variant_rule(key: str, what: str) -> str | None:
+        value = (serving.get(key) or {}).get("variant")
+        if not isinstance(value, str):
+            return None
+        where = ("serving", key, "variant")
+        if value not in names:
+            found.append((where, f"'{value}' is not a variant (the variants: {listing})"))
+        elif value == first or (dict((n, v.get("alias") or n) for _, n, v in variants)[value]
+                                == first_alias):
+            found.append((where, f"'{value}' serves @{first_alias}, the champion, already; "
+                          f"{what} another variant"))
+        elif value in shadows:
+            found.append((where, f"'{value}' is a shadow variant, which is never served; "
+                          f"{what} a live variant"))
+        else:
+            return value
+        return None
+
+    ramped = variant_rule("ramp", "ramp")
+    variant_rule("promote", "promote")
+    steps = (serving.get("ramp") or {}).get("steps")
+    if isinstance(steps, list) and steps and all(_is_int(s) for s in steps):
+        where = ("serving", "ramp", "steps")
+        if any(b <= a for a, b in zip(steps, steps[1:])) or steps[-1] != 100:
+            found.append((where, f"{steps} must increase strictly and end at 100, "
+                          "such as [25, 50, 100]"))
+        elif ramped is not None:
+            for label, split in splits.items():
+                share = split.get(ramped)
+                if _is_int(share) and share >= steps[0]:
+                    found.append((where, f"the first step, {steps[0]}, must be above the "
+                                  f"committed share of '{ramped}' ({share}%{label})"))
     return found
 
 
@@ -424,10 +509,15 @@ class Region:
     workload_size: str
     scale_to_zero: bool
     latency_budget_ms: int
+    split: tuple = ()  # ((variant, percent), ...): the region's split, its own or the project's
 
     @property
     def is_primary(self) -> bool:
         return self.role == "primary"
+
+    @property
+    def traffic(self) -> dict[str, int]:
+        return dict(self.split)
 
 
 @dataclass(frozen=True)
@@ -435,6 +525,14 @@ class Variant:
     name: str
     traffic: int
     alias: str
+    shadow: bool = False
+
+    @property
+    def spec_text(self) -> str:
+        """The variant as bundlegen.yml writes it (bundlegen traffic writes the same)."""
+        alias = f", alias: {self.alias}" if self.alias != self.name else ""
+        shadow = ", shadow: true" if self.shadow else ""
+        return f"{{name: {self.name}, traffic: {self.traffic}{alias}{shadow}}}"
 
 
 @dataclass(frozen=True)
@@ -465,9 +563,15 @@ class Project:
         self.asynchronous = "async" in self.architectures
         self.consumers: str = serving.get("consumers", "users")
         self.variants = [
-            Variant(name, int(v["traffic"]), v.get("alias") or name)
+            Variant(name, int(v["traffic"]), v.get("alias") or name, v.get("shadow") is True)
             for _, name, v in _entries(serving["variants"], "variants")
         ]
+        ramp = serving.get("ramp") or {}
+        self.ramp_variant: str = ramp.get("variant", "")
+        self.ramp_steps: list[int] = [int(step) for step in ramp.get("steps", [])]
+        promote = serving.get("promote") or {}
+        self.promote_variant: str = promote.get("variant", "")
+        self.promote_request: str = promote.get("request", "")
         ci = a.get("ci", "github")
         self.ci: list[str] = [ci] if isinstance(ci, str) else list(ci)
         sharing = a.get("sharing") or {}
@@ -498,6 +602,8 @@ class Project:
                     latency_budget_ms=int(
                         r.get("latency_budget_ms") or serving.get("latency_budget_ms", 500)
                     ),
+                    split=tuple((v.name, int((r.get("traffic") or {}).get(v.name, v.traffic)))
+                                for v in self.variants),
                 )
             )
         self.primary = self.regions[0]
@@ -522,6 +628,34 @@ class Project:
     @property
     def model_full_name(self) -> str:
         return f"{self.catalog}.{self.schema}.{self.model_name}"
+
+    # ---- traffic: the deployment job's parameters (docs/decisions/traffic-commands.md)
+    @property
+    def aliases_param(self) -> str:
+        """variant[=alias],...: the alias each variant serves, the base (champion) first."""
+        return ",".join(v.name if v.alias == v.name else f"{v.name}={v.alias}" for v in self.variants)
+
+    @property
+    def ramp_param(self) -> str:
+        """variant:step,step,... ("" without a ramp plan)."""
+        if not self.ramp_variant:
+            return ""
+        return f"{self.ramp_variant}:{','.join(str(s) for s in self.ramp_steps)}"
+
+    @property
+    def promote_param(self) -> str:
+        """variant:request time, the id of a one-time promotion request ("" without one)."""
+        return f"{self.promote_variant}:{self.promote_request}" if self.promote_variant else ""
+
+    @property
+    def challenger_alias(self) -> str:
+        """The alias validation moves to a better model: the first live variant after the base's."""
+        live = [v for v in self.variants[1:] if not v.shadow]
+        return live[0].alias if live else "challenger"
+
+    @property
+    def shadow_param(self) -> str:
+        return ",".join(v.name for v in self.variants if v.shadow)
 
     # ---- CI/CD (the generated CI files, scripts/ and docs/ci.md)
     default_branch = DEFAULT_BRANCH
@@ -584,13 +718,12 @@ def diagram_regions(project: Project, endpoints: dict | None = None) -> list[Dia
     Endpoints, read from serving/databricks.yml) replaces what the spec says is served."""
     jobs = tuple(job for on, job in ((project.batch, "batch scoring"),
                                      (project.asynchronous, "async scoring")) if on)
-    split = tuple((v.name, v.traffic) for v in project.variants)
     out = []
     for r in project.regions:
         if endpoints is not None:
             served = tuple(endpoints.get(r.name, ()))
-        else:
-            served = (Endpoint(project.endpoint_name, split),) if project.realtime else ()
+        else:  # the region's own split when it has one (regions[].traffic), else the project's
+            served = (Endpoint(project.endpoint_name, r.split),) if project.realtime else ()
         out.append(DiagramRegion(
             name=r.name, role=r.role, target=r.target,
             model=f"{r.model_catalog}.{project.schema}.{project.model_name}",

@@ -151,13 +151,19 @@ def test_a_single_region_project_has_no_sharing(tmp_path):
     assert "catalogs" not in str(_targets(project))
 
 
-def test_the_deployment_workflow_updates_evaluates_and_rolls_back(tmp_path):
+def test_the_deployment_workflow_updates_evaluates_and_rolls_back_then_ramps_promotes_and_shadows(tmp_path):
     project = bake(make_spec(), tmp_path)
     job = yaml.safe_load((project / "resources" / "deployment.job.yml").read_text())["resources"]["jobs"]["deployment"]
     tasks = {t["task_key"]: t for t in job["tasks"]}
-    assert list(tasks) == ["resolve_versions", "update_endpoint", "evaluate", "rollback"]
+    assert list(tasks) == ["resolve_versions", "update_endpoint", "evaluate", "rollback",
+                           "ramp", "promote", "shadow"]
     assert tasks["rollback"]["run_if"] == "AT_LEAST_ONE_FAILED"
     assert {d["task_key"] for d in tasks["rollback"]["depends_on"]} == {"update_endpoint", "evaluate"}
+    # Only after a passed evaluation, one after the other: each changes or queries the endpoint.
+    assert [[d["task_key"] for d in tasks[t]["depends_on"]] for t in ("ramp", "promote", "shadow")] == [
+        ["evaluate"], ["ramp"], ["promote"]]
+    parameters = {p["name"]: p["default"] for p in job["parameters"]}
+    assert (parameters["ramp"], parameters["promote"], parameters["shadow"]) == ("", "", "")
     assert job["max_concurrent_runs"] == 1
     assert all("timeout_seconds" in t for t in job["tasks"])
     assert job["email_notifications"]["on_failure"] == "${var.notification_emails}"

@@ -27,6 +27,12 @@ serving:
 ci: github
 """
 
+
+
+def serving_with(line: str) -> str:
+    return GOOD.replace("ci: github\n", f"  {line}\nci: github\n")
+
+
 # (what is wrong, the spec text, what the one-line error must say)
 CASES = [
     ("traffic not summing to 100", GOOD.replace("traffic: 10}", "traffic: 5}"),
@@ -67,6 +73,37 @@ CASES = [
      ":11:8: serving.variants[1].name: must be a string, not true or false"),
     ("a quoted name YAML would read as a boolean", GOOD.replace("challenger", "'off'"),
      "serving.variants[1].name: 'off' would be read by YAML as a boolean"),
+    # What `bundlegen traffic` records: shadow variants, a region's split, a ramp, a promotion.
+    ("a shadow variant with traffic", GOOD.replace("traffic: 10}", "traffic: 10, shadow: true}"),
+     "serving.variants[1].traffic: 'challenger' is a shadow variant, which gets no live traffic: "
+     "its traffic must be 0, not 10"),
+    ("the champion as a shadow", GOOD.replace("traffic: 90}", "traffic: 90, shadow: true}"),
+     "serving.variants[0].shadow: 'champion' is the first variant, the champion"),
+    ("a region's split not summing to 100",
+     GOOD.replace(".com}\nserving", ".com, traffic: {champion: 50, challenger: 40}}\nserving"),
+     ":6:80: regions[1].traffic: traffic of region 'eu-west-1' sums to 90; it must be 100"),
+    ("a region's split missing a variant",
+     GOOD.replace(".com}\nserving", ".com, traffic: {champion: 100}}\nserving"),
+     "regions[1].traffic: must give the percent of every variant; missing: challenger"),
+    ("a region's split naming no variant",
+     GOOD.replace(".com}\nserving", ".com, traffic: {champion: 90, challenger: 5, x: 5}}\nserving"),
+     "regions[1].traffic.x: 'x' is not a variant (the variants: champion, challenger)"),
+    ("a region's split with a fraction",
+     GOOD.replace(".com}\nserving", ".com, traffic: {champion: 89.5, challenger: 10.5}}\nserving"),
+     "regions[1].traffic.champion: must be an integer, not a number"),
+    ("ramp steps that do not increase",
+     serving_with("ramp: {variant: challenger, steps: [50, 25, 100]}"),
+     "serving.ramp.steps: [50, 25, 100] must increase strictly and end at 100"),
+    ("ramp steps that do not end at 100", serving_with("ramp: {variant: challenger, steps: [25, 50]}"),
+     "serving.ramp.steps: [25, 50] must increase strictly and end at 100"),
+    ("a ramp step at the committed share", serving_with("ramp: {variant: challenger, steps: [10, 100]}"),
+     "serving.ramp.steps: the first step, 10, must be above the committed share of 'challenger' (10%)"),
+    ("a ramp of the champion", serving_with("ramp: {variant: champion, steps: [95, 100]}"),
+     "serving.ramp.variant: 'champion' serves @champion, the champion, already; ramp another variant"),
+    ("a promotion of an unknown variant", serving_with("promote: {variant: x, request: 20250611T101500Z}"),
+     "serving.promote.variant: 'x' is not a variant"),
+    ("a promotion request without its time", serving_with("promote: {variant: challenger, request: soon}"),
+     "serving.promote.request: 'soon' must be the UTC time of the request, such as 20250611T101500Z"),
     ("a spec that is not a mapping", "- just\n- a list\n",
      "(top level): must be a mapping of settings, not a list"),
     ("an empty spec", "", "the spec is empty"),

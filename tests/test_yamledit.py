@@ -5,7 +5,21 @@ from __future__ import annotations
 
 import pytest
 from bundlegen.errors import InputError, RefusedEdit
-from bundlegen.yamledit import Doc, deletion, identity, insertion, remove_anchor, splice, walk
+from bundlegen.yamledit import (
+    Doc,
+    copy_entry,
+    deletion,
+    drop_key,
+    identity,
+    in_style,
+    insertion,
+    key_edit,
+    locate,
+    remove_anchor,
+    scalar_edit,
+    splice,
+    walk,
+)
 
 TEXT = """\
 targets:
@@ -97,3 +111,74 @@ def test_a_byte_order_mark_does_not_shift_positions():
     doc = Doc("\ufefftargets:\n  dev: {}\n", "t.yml")
     dev = entry(doc, "targets", "dev")
     assert doc.text[doc.start(dev) :].startswith("dev:")
+
+
+# ------------------------------------------------------------------ values, keys and copies
+# (the traffic commands: a number replaced, a key set or dropped, an entry copied)
+
+SPEC = """\
+regions:
+  - {name: us-east-1, host: h1}   # primary
+  - {name: eu-west-1, host: h2, traffic: {a: 50, b: 50}}
+serving:
+  variants:
+    - name: a
+      traffic: "90"
+  consumers: users
+  promote: {variant: b}
+"""
+
+
+def edited(doc, *edits):
+    return splice(doc.text, list(edits))
+
+
+def test_a_value_is_replaced_where_it_is_written_in_its_quoting_style():
+    doc = Doc(SPEC, "s.yml")
+    node, path = locate(doc, ("serving", "variants", ("item", "name", "a"), "traffic"))
+    assert path == ("serving", "variants", 0, "traffic")
+    after = edited(doc, scalar_edit(doc, node, in_style(node, "80")))
+    assert after == SPEC.replace('traffic: "90"', 'traffic: "80"')
+
+
+def test_a_key_is_added_to_a_flow_mapping_before_its_brace_and_dropped_with_its_comma():
+    doc = Doc(SPEC, "s.yml")
+    regions, _ = locate(doc, ("regions",))
+    us = doc.entries(regions)[0].value
+    eu = doc.entries(regions)[1].value
+    added = edited(doc, key_edit(doc, us, "traffic", "{a: 70, b: 30}"))
+    assert "  - {name: us-east-1, host: h1, traffic: {a: 70, b: 30}}   # primary\n" in added
+    dropped = edited(doc, drop_key(doc, eu, "traffic"))
+    assert "  - {name: eu-west-1, host: h2}\n" in dropped
+    replaced = edited(doc, key_edit(doc, eu, "traffic", "{a: 60, b: 40}"))
+    assert "traffic: {a: 60, b: 40}}" in replaced
+    assert drop_key(doc, us, "traffic") is None
+
+
+def test_a_key_is_added_to_a_block_mapping_as_a_line_before_the_keys_it_must_precede():
+    doc = Doc(SPEC, "s.yml")
+    serving, _ = locate(doc, ("serving",))
+    after = edited(doc, key_edit(doc, serving, "ramp", "{variant: b, steps: [50, 100]}",
+                                 before=("promote",)))
+    assert "  consumers: users\n  ramp: {variant: b, steps: [50, 100]}\n  promote:" in after
+    assert edited(doc, drop_key(doc, serving, "promote")) == SPEC.replace(
+        "  promote: {variant: b}\n", "")
+
+
+def test_a_copied_entry_has_its_values_replaced_and_no_anchor_of_its_own():
+    text = "items:\n  - name: a   # first\n    opts: &o {x: 1}\n    version: ${var.a}\n"
+    doc = Doc(text, "c.yml")
+    items, _ = locate(doc, ("items",))
+    first = doc.entries(items)[0]
+    name = doc.find(first.value, "name").value
+    version = doc.find(first.value, "version").value
+    assert copy_entry(doc, first, [(name, "b"), (version, "${var.b}")]) == (
+        "  - name: b   # first\n    opts: {x: 1}\n    version: ${var.b}\n")
+
+
+def test_a_value_shared_through_an_anchor_is_not_replaced():
+    doc = Doc("a: &n 90\nb: *n\n", "a.yml")
+    with pytest.raises(RefusedEdit, match="shared through a YAML anchor"):
+        scalar_edit(doc, doc.find(doc.root, "a").value, "80")
+    with pytest.raises(RefusedEdit, match="shared through a YAML anchor"):
+        scalar_edit(doc, doc.find(doc.root, "b").value, "80")

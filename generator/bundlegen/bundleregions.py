@@ -239,7 +239,8 @@ def add(folder: Path, name: str, host: str, source: str | None = None,
                 f"{host} is already the workspace of target '{target.name}' at "
                 f"{bundle.where(target)}; a region needs a workspace of its own"
             )
-    changes = ChangeSet(folder, "add", name, new, "bundle", source=src.name if src else None)
+    changes = ChangeSet(root=folder, action="add", region=name, target=new, kind="bundle",
+                        source=src.name if src else None)
     if src is None:
         rel, text = _add_minimal(bundle, new, host)
         _check_added(bundle, rel, text, new, {"workspace": {"host": host}})
@@ -456,7 +457,7 @@ def remove(folder: Path, name: str, target_name: str | None = None) -> ChangeSet
             f"'{target.name}' is the bundle's primary target (its first production target, "
             "else its default target); remove-region does not remove it"
         )
-    changes = ChangeSet(folder, "remove", name, target.name, "bundle")
+    changes = ChangeSet(root=folder, action="remove", region=name, target=target.name, kind="bundle")
     for rel, entry in target.places:
         doc = bundle.docs[rel]
         doc.require_block(entry.parent, "'targets'")

@@ -18,15 +18,16 @@ class FileChange:
 
 
 @dataclass
-class ChangeSet:
+class Edit:
+    """Changes to the files of a project or bundle, computed before anything is written."""
+
     root: Path
-    action: str  # "add" or "remove"
-    region: str
-    target: str
-    kind: str  # "bundlegen project" or "bundle"
-    source: str | None = None  # the target or region the new one copies
     changes: list[FileChange] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def change(self, rel: str, before: str | None, after: str | None) -> None:
+        if before != after:
+            self.changes.append(FileChange(rel, before, after))
 
     def diff(self) -> str:
         """A unified diff of every change, a/ and b/ paths as git writes them."""
@@ -57,7 +58,18 @@ def read_text(path: Path, display: str) -> str:
         raise InputError(f"cannot read: {err.strerror or err}", Location(display)) from None
 
 
-def commit(changes: ChangeSet) -> None:
+@dataclass(kw_only=True)
+class ChangeSet(Edit):
+    """What add-region or remove-region changes."""
+
+    action: str  # "add" or "remove"
+    region: str
+    target: str
+    kind: str  # "bundlegen project" or "bundle"
+    source: str | None = None  # the target or region the new one copies
+
+
+def commit(changes: Edit) -> None:
     """Write every file of the change set together (temporary files, then renames)."""
     try:
         fsio.commit_all({changes.root / c.rel: c.after for c in changes.changes})

@@ -16,6 +16,7 @@ import click
 from bundlegen import __version__
 from bundlegen.errors import BundlegenError
 from bundlegen.regionformats import FORMATS
+from bundlegen.trafficformats import FORMATS as TRAFFIC_FORMATS
 
 INTERNAL_ERROR = 3
 
@@ -219,6 +220,121 @@ def regions(project_dir, fmt) -> None:
     from bundlegen.regions import list_regions
 
     click.echo(FORMATS[fmt](list_regions(project_dir)), nl=False)
+
+
+@cli.group()
+def traffic() -> None:
+    """Show and change the traffic split: A/B splits, canary ramps, shadow variants, promotion.
+
+    In a bundlegen project every command keeps bundlegen.yml, serving/databricks.yml and the
+    deployment job in step; `show` and `set` also work on any bundle with serving endpoints.
+    Edits change only the numbers and entries concerned and are written together; --dry-run
+    prints the diff instead.
+    """
+
+
+def _edited(edit, dry_run: bool) -> None:
+    from bundlegen.changeset import commit
+
+    for warning in edit.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if dry_run:
+        click.echo(edit.diff(), nl=False)
+        return
+    if edit.changes:
+        commit(edit)
+    for line in edit.summary:
+        click.echo(line)
+    for change in edit.changes:
+        click.echo(f"  edited   {change.rel}")
+
+
+_ENDPOINT = click.option("--endpoint", metavar="KEY",
+                         help="The endpoint (its resource key or name), when the bundle has several.")
+
+
+@traffic.command("show")
+@_PROJECT_DIR
+@click.option("--target", "-t", help="Only this target.")
+@_ENDPOINT
+@click.option("--format", "fmt", type=click.Choice(sorted(TRAFFIC_FORMATS)), default="text",
+              show_default=True, help="Output format.")
+def traffic_show(project_dir, target, endpoint, fmt) -> None:
+    """Each target's endpoint: its variants, the alias and version each serves, their share."""
+    from bundlegen.traffic import show
+
+    click.echo(TRAFFIC_FORMATS[fmt](show(project_dir, target, endpoint)), nl=False)
+
+
+@traffic.command("set")
+@click.argument("assignments", nargs=-1, metavar="NAME=PCT...")
+@_ENDPOINT
+@click.option("--target", "-t", help="Change only this target (in a project: a region's own "
+                                     "split); default: every target.")
+@_PROJECT_DIR
+@_DRY_RUN
+def traffic_set(assignments, endpoint, target, project_dir, dry_run) -> None:
+    """Set the shares of variants: integers from 0 to 100; variants not named keep theirs, and
+    the split must add up to 100."""
+    from bundlegen.traffic import set_split
+
+    _edited(set_split(project_dir, assignments, endpoint, target), dry_run)
+
+
+@traffic.command("add-variant")
+@click.argument("name")
+@click.option("--alias", help="Unity Catalog alias whose version it serves (default: NAME).")
+@click.option("--traffic", "pct", metavar="PCT", help="Its share (default 0), taken from --from.")
+@click.option("--from", "source", metavar="VARIANT",
+              help="The variant that gives up the share (needed when there are several).")
+@click.option("--shadow", is_flag=True, help="A shadow variant: 0%, never served, scored by the "
+                                             "deployment workflow on recorded requests.")
+@_PROJECT_DIR
+@_DRY_RUN
+def traffic_add_variant(name, alias, pct, source, shadow, project_dir, dry_run) -> None:
+    """Add variant NAME: a served entity, its route and its version variable, in every target."""
+    from bundlegen.traffic import add_variant
+
+    _edited(add_variant(project_dir, name, alias, pct, source, shadow), dry_run)
+
+
+@traffic.command("remove-variant")
+@click.argument("name")
+@click.option("--to", metavar="VARIANT",
+              help="The variant that takes its share (needed when there are several).")
+@_PROJECT_DIR
+@_DRY_RUN
+def traffic_remove_variant(name, to, project_dir, dry_run) -> None:
+    """Remove variant NAME (never the first, the champion, nor the last)."""
+    from bundlegen.traffic import remove_variant
+
+    _edited(remove_variant(project_dir, name, to), dry_run)
+
+
+@traffic.command("promote")
+@click.argument("name")
+@_PROJECT_DIR
+@_DRY_RUN
+def traffic_promote(name, project_dir, dry_run) -> None:
+    """Request that NAME's version becomes the champion's, once; the split does not change."""
+    from bundlegen.traffic import promote
+
+    _edited(promote(project_dir, name), dry_run)
+
+
+@traffic.command("ramp")
+@click.argument("name")
+@click.option("--steps", metavar="PCT,PCT,...",
+              help="Shares of NAME, increasing, ending at 100: the first is committed now, the "
+                   "deployment workflow goes through the others with each newer version.")
+@click.option("--off", is_flag=True, help="Drop NAME's ramp plan (its share stays).")
+@_PROJECT_DIR
+@_DRY_RUN
+def traffic_ramp(name, steps, off, project_dir, dry_run) -> None:
+    """Plan a canary ramp of NAME: each newer version is raised step by step and promoted."""
+    from bundlegen.traffic import ramp
+
+    _edited(ramp(project_dir, name, steps, off), dry_run)
 
 
 def main() -> None:

@@ -75,7 +75,8 @@ def add(folder: Path, name: str, host: str, source: str | None = None,
         region["metastore_id"] = metastore_id
     bigger = {**copy.deepcopy(spec), "regions": regions + [region]}
     _check(bigger, len(regions), name, spec_file)
-    changes = ChangeSet(folder, "add", name, f"prod-{name}", "bundlegen project", source=src["name"])
+    changes = ChangeSet(root=folder, action="add", region=name, target=f"prod-{name}",
+                        kind="bundlegen project", source=src["name"])
     _plan(changes, spec, bigger, adding=True)
     return changes
 
@@ -111,7 +112,8 @@ def remove(folder: Path, name: str) -> ChangeSet:
             "the others); remove-region does not remove it"
         )
     smaller = {**copy.deepcopy(spec), "regions": [r for r in regions if r is not region]}
-    changes = ChangeSet(folder, "remove", region["name"], f"prod-{region['name']}", "bundlegen project")
+    changes = ChangeSet(root=folder, action="remove", region=region["name"],
+                        target=f"prod-{region['name']}", kind="bundlegen project")
     _plan(changes, smaller, spec, adding=False)
     return changes
 

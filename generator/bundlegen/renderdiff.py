@@ -322,3 +322,135 @@ def remove_hunks(text: str, hunks: list[Hunk]) -> tuple[str, list[Hunk]]:
     for start, end in sorted(places, reverse=True):
         del lines[start:end]
     return "".join(lines), skipped
+
+
+@dataclass
+class Change:
+    """Lines of a text file replaced at one place (`old` empty: an insertion), with context."""
+
+    old: list[str]
+    new: list[str]
+    before: list[str] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
+
+
+def text_changes(old: str, new: str) -> list[Change]:
+    """Every difference of two renders of a text file, as replacements with their context."""
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return [
+        Change(a[i1:i2], b[j1:j2], a[max(0, i1 - CONTEXT) : i1], a[i2 : i2 + CONTEXT])
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def apply_text_changes(text: str, changes: list[Change]) -> tuple[str, list[Change]]:
+    """Make each change where its old lines are (the best context decides between several
+    places); the changes whose place is not found are returned, not made."""
+    lines = text.splitlines(keepends=True)
+    places, skipped = [], []
+    for change in changes:
+        n = len(change.old)
+        found = [(p, p + n) for p in range(len(lines) - n + 1) if lines[p : p + n] == change.old]
+        unique = len(found) == 1 and any(line.strip() for line in change.old)
+        place = found[0] if unique else _best(found, lines, Hunk(change.new, change.before, change.after))
+        if place is None:
+            skipped.append(change)
+        else:
+            places.append((place, change))
+    for (start, end), change in sorted(places, key=lambda p: -p[0][0]):
+        lines[start:end] = change.new
+    return "".join(lines), skipped
+
+
+# -------------------------------------------------------------------- changed values
+# A traffic command changes values the template derives from the spec (the deployment job's
+# `aliases` parameter, say) without adding or removing anything: the two renders have the same
+# entries, and only some scalars differ. Those are carried over to the user's file where the
+# user's value is still the older render's.
+
+_INDEX = "index"
+
+
+class NotSameShape(RefusedEdit):
+    """The renders differ by more than values where only values may change."""
+
+    def __init__(self, file: str, what: str):
+        super().__init__(
+            f"{file}: the template changes this file in a way bundlegen cannot carry over "
+            f"({what}); this is a bug in the template: please report it"
+        )
+
+
+@dataclass
+class ValueChange:
+    steps: tuple  # keys, item identities, or (_INDEX, "#", i) for an item that is a plain value
+    old: str  # the value in the older render
+    text: str  # how the newer render writes it
+
+
+def value_changes(old: Doc, new: Doc) -> list[ValueChange]:
+    """The scalars that differ between two renders of the same entries."""
+    changes: list[ValueChange] = []
+
+    def walk_pair(a: Node, b: Node, steps: tuple) -> None:
+        if _kind(a) != _kind(b):
+            raise NotSameShape(new.name, f"{describe(steps)} changes from a {_kind(a)} to a "
+                               f"{_kind(b)}")
+        if isinstance(a, AliasNode):
+            if a.anchor != b.anchor:
+                raise NotSameShape(new.name, f"{describe(steps)} changes")
+            return
+        if isinstance(a, ScalarNode):
+            if a.value != b.value:
+                changes.append(ValueChange(steps, a.value,
+                                           new.text[b.start_mark.index : b.end_mark.index]))
+            return
+        xs, ys = old.entries(a), new.entries(b)
+        if len(xs) != len(ys):
+            raise NotSameShape(new.name, f"{describe(steps)} gains or loses entries")
+        for x, y in zip(xs, ys):
+            if x.key is not None:
+                if y.key is None or x.key.value != y.key.value:
+                    raise NotSameShape(new.name, f"the keys of {describe(steps)} change")
+                step = x.key.value
+            elif isinstance(x.value, ScalarNode):
+                step = (_INDEX, "#", x.index)
+            else:
+                step = identity(x.value)
+                if identity(y.value) != step:
+                    raise NotSameShape(new.name, f"an item of {describe(steps)} changes what it is")
+            walk_pair(x.value, y.value, steps + (step,))
+
+    if old.root is not None and new.root is not None:
+        walk_pair(old.root, new.root, ())
+    elif (old.root is None) != (new.root is None):
+        raise NotSameShape(new.name, "a whole document appears or disappears")
+    return changes
+
+
+def apply_value_changes(doc: Doc, changes: list[ValueChange]) -> tuple[str, list[str]]:
+    """The text of doc with each changed value written where the user's file has it, and a
+    note for each value that is not there, or not what bundlegen wrote (left as it is)."""
+    from bundlegen.yamledit import scalar_edit
+
+    edits, skipped = [], []
+    for change in changes:
+        node = doc.root
+        for step in change.steps:
+            if isinstance(step, tuple) and step[0] == _INDEX:
+                items = doc.entries(node)
+                node = items[step[2]].value if step[2] < len(items) else None
+            else:
+                entry = doc.find(node, step)
+                node = entry.value if entry is not None else None
+            if node is None:
+                break
+        if not isinstance(node, ScalarNode) or isinstance(node, AliasNode) or node.value != change.old:
+            what = describe(change.steps)
+            skipped.append(f"{what} is not '{change.old}' as bundlegen wrote it; left as it is "
+                           f"(bundlegen.yml now says {change.text})")
+            continue
+        edits.append(scalar_edit(doc, node, change.text))
+    return splice(doc.text, edits), skipped

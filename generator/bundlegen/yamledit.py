@@ -543,3 +543,142 @@ def describe(path) -> str:
         else:
             out += ("." if out else "") + str(step)
     return out or "(top level)"
+
+
+# -------------------------------------------------------------------- values, keys and copies
+# What the traffic commands need besides inserting and deleting whole entries: replacing one
+# value where it is written, adding or dropping a key of a mapping (block or flow style), and
+# copying an entry's text with some of its values changed.
+
+
+def locate(doc: Doc, steps) -> tuple[Node | None, tuple]:
+    """The node at a path of keys and item identities, and its path in the file's data (keys
+    and list indexes), as far as it goes."""
+    node, path = doc.root, ()
+    for step in steps:
+        entry = doc.find(node, step)
+        if entry is None:
+            return None, path
+        path += (entry.key.value if entry.key is not None else entry.index,)
+        node = entry.value
+    return node, path
+
+
+def in_style(node: ScalarNode, value: str) -> str:
+    """A string value written in the quoting style the scalar it replaces had."""
+    if node.style == '"':
+        return json.dumps(value)
+    if node.style == "'":
+        return "'" + value.replace("'", "''") + "'"
+    return value
+
+
+def scalar_edit(doc: Doc, node: Node, text: str) -> tuple[int, int, str]:
+    """An edit writing `text` (YAML) where a scalar value is written."""
+    where = doc.location(node.start_mark.index)
+    if isinstance(node, AliasNode) or getattr(node, "anchor", None):
+        raise RefusedEdit(f"the value at {where} is shared through a YAML anchor or alias; "
+                          "change it by hand")
+    if not isinstance(node, ScalarNode) or node.style in ("|", ">"):
+        raise RefusedEdit(f"the value at {where} is not a single-line value; change it by hand")
+    return node.start_mark.index, node.end_mark.index, text
+
+
+def _mapping(doc: Doc, node: Node, what: str) -> MappingNode:
+    if isinstance(node, AliasNode) or not isinstance(node, MappingNode):
+        where = doc.location(node.start_mark.index)
+        raise RefusedEdit(f"{what} at {where} is not a mapping bundlegen can edit; change it by hand")
+    return node
+
+
+def key_edit(doc: Doc, node: Node, key: str, text: str, before: tuple = ()) -> tuple[int, int, str]:
+    """An edit setting `key: text` in a mapping: the value replaced where the key is, else the
+    key added before the first of `before` the mapping has, else after its last entry."""
+    mapping = _mapping(doc, node, f"'{key}'")
+    entries = doc.entries(mapping)
+    found = doc.find(mapping, key)
+    if found is not None:
+        value = found.value
+        if isinstance(value, (MappingNode, SequenceNode)) and not value.flow_style \
+                and not isinstance(value, AliasNode):
+            doc.require_own_line(found)  # a block collection: the entry is written again
+            start, end = doc.span(found)
+            line = f"{' ' * doc.entry_column(found)}{key}: {text}\n"
+            return start, end, with_newlines(line, doc.newline)
+        if getattr(value, "anchor", None) or isinstance(value, AliasNode):
+            where = doc.location(value.start_mark.index)
+            raise RefusedEdit(f"the value at {where} is shared through a YAML anchor or alias; "
+                              "change it by hand")
+        return value.start_mark.index, doc.content_end(value), text
+    ahead = next((e for e in entries if e.key is not None and e.key.value in before), None)
+    if mapping.flow_style:
+        if ahead is not None:
+            at = ahead.key.start_mark.index
+            return at, at, f"{key}: {text}, "
+        if not entries:
+            at = mapping.start_mark.index + 1
+            return at, at, f"{key}: {text}"
+        at = doc.entry_content_end(entries[-1])
+        return at, at, f", {key}: {text}"
+    if not entries:
+        where = doc.location(mapping.start_mark.index)
+        raise RefusedEdit(f"the mapping at {where} is empty; add '{key}' by hand")
+    column = doc.entry_column(entries[0])
+    line = f"{' ' * column}{key}: {text}\n"
+    if ahead is not None:
+        doc.require_own_line(ahead)
+        return insertion(doc, doc.leading_start(ahead), line)
+    doc.require_own_line(entries[-1])
+    return insertion(doc, doc.span(entries[-1])[1], line)
+
+
+def drop_key(doc: Doc, node: Node, key: str) -> tuple[int, int, str] | None:
+    """An edit removing a key and its value from a mapping (None: it has no such key)."""
+    mapping = _mapping(doc, node, f"'{key}'")
+    found = doc.find(mapping, key)
+    if found is None:
+        return None
+    if not mapping.flow_style:
+        doc.require_own_line(found)
+        return deletion(doc, found)
+    entries = doc.entries(mapping)
+    i = found.index
+    if i > 0:  # ", key: value"
+        return doc.entry_content_end(entries[i - 1]), doc.entry_content_end(found), ""
+    if len(entries) > 1:  # "key: value, "
+        return found.key.start_mark.index, entries[1].key.start_mark.index, ""
+    return found.key.start_mark.index, doc.entry_content_end(found), ""
+
+
+def copy_entry(doc: Doc, entry: Entry, replacements: list[tuple[Node, str]]) -> str:
+    """The text of an entry (its span) with some values replaced and without the anchors it
+    defines (a copy must not define them twice)."""
+    doc.require_own_line(entry)
+    start, end = doc.span(entry)
+    edits = [scalar_edit(doc, node, text) for node, text in replacements]
+    for node in walk(entry.value):
+        edit = remove_anchor(doc, node)
+        if edit and not any(s < edit[1] and edit[0] < e for s, e, _ in edits):
+            edits.append(edit)
+    text = splice(doc.text[start:end], [(s - start, e - start, r) for s, e, r in edits])
+    return text if text.endswith(("\n", "\r")) else text + doc.newline
+
+
+def append_item(doc: Doc, seq: Node, text: str) -> tuple[int, int, str]:
+    """An edit adding an item (text as copy_entry gives it) after the last item of a list."""
+    doc.require_block(seq, "of items")
+    items = doc.entries(seq)
+    if not items:
+        where = doc.location(seq.start_mark.index)
+        raise RefusedEdit(f"the list at {where} is empty; add the item by hand")
+    last = items[-1]
+    doc.require_own_line(last)
+    separator = doc.newline if doc.blank_separated(seq) else ""
+    return insertion(doc, doc.span(last)[1], separator + text)
+
+
+def set_at(data: Any, path: tuple, value: Any) -> None:
+    """data[path[0]][path[1]]... = value (a missing last key is added)."""
+    for step in path[:-1]:
+        data = data[step]
+    data[path[-1]] = value

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -56,11 +57,15 @@ class Endpoint:
     failed: dict | None = None  # the config of the last update, if it failed
 
 
+OVERLOADED_MS = 3000.0
+
+
 class ServingEndpoints:
     """Updates take `update_polls` calls of get() to finish; `fail_versions` never deploy.
 
     Queries take `latency_ms` of the slowest version served (50 ms by default) on the clock,
-    and `answer` says what the model answers.
+    and `answer` says what the model answers. A version given a `capacity` (a percent) answers
+    in OVERLOADED_MS when its served entity gets more than that share of the traffic.
     """
 
     def __init__(self, clock: Clock, calls: list):
@@ -70,6 +75,7 @@ class ServingEndpoints:
         self.update_polls = 2
         self.fail_versions: set[str] = set()
         self.latency_ms: dict[str, float] = {}  # entity version -> latency of a query
+        self.capacity: dict[str, int] = {}  # entity version -> share it can take
         self.server_defaults: dict = {}  # fields the server adds to each entity it deploys
         self.answer = default_answer
 
@@ -158,14 +164,46 @@ class ServingEndpoints:
         e.polls_left = self.update_polls
         e.config_update = "IN_PROGRESS"
 
+    def _latency(self, e: Endpoint, entity: dict) -> float:
+        version = entity["entity_version"]
+        ms = self.latency_ms.get(version, 50.0)
+        if e.routes.get(entity["name"], 0) > self.capacity.get(version, 100):
+            ms = max(ms, OVERLOADED_MS)
+        return ms
+
     def query(self, name: str, **request) -> serving.QueryEndpointResponse:
         self.calls.append(("serving_endpoints.query", name))
         e = self.endpoints[name]
-        # The slowest served version answers: a test sets latency_ms for the version it slows.
-        version = max((ent["entity_version"] for ent in e.entities),
-                      key=lambda v: self.latency_ms.get(v, 50.0))
-        self.clock.now += self.latency_ms.get(version, 50.0) / 1000
-        return serving.QueryEndpointResponse(predictions=self.answer(version, request))
+        # The slowest served entity answers: a test slows a version with latency_ms or capacity.
+        entity = max(e.entities, key=lambda ent: self._latency(e, ent))
+        self.clock.now += self._latency(e, entity) / 1000
+        return serving.QueryEndpointResponse(
+            predictions=self.answer(entity["entity_version"], request))
+
+    def query_entity(self, name: str, entity_name: str, request: dict) -> dict:
+        """POST /serving-endpoints/<name>/served-models/<entity>/invocations: that entity
+        answers, whatever the routes say."""
+        e = self.endpoints[name]
+        entity = next((ent for ent in e.entities if ent["name"] == entity_name), None)
+        if entity is None:
+            raise NotFound(f"served model {entity_name} does not exist in {name}")
+        self.clock.now += self._latency(e, entity) / 1000
+        return {"predictions": self.answer(entity["entity_version"], request)}
+
+
+class ApiClient:
+    """w.api_client.do: the REST calls the SDK has no method for."""
+
+    def __init__(self, endpoints: ServingEndpoints, calls: list):
+        self.endpoints = endpoints
+        self.calls = calls
+
+    def do(self, method: str, path: str, body: dict | None = None, **_) -> dict:
+        self.calls.append(("api_client.do", method, path))
+        found = re.fullmatch(r"/serving-endpoints/([^/]+)/served-models/([^/]+)/invocations", path)
+        if method != "POST" or not found:
+            raise NotFound(f"no fake for {method} {path}")
+        return self.endpoints.query_entity(found.group(1), found.group(2), body or {})
 
 
 def default_answer(version: str, request: dict) -> list:
@@ -341,6 +379,7 @@ class FakeWorkspace:
         self.calls: list = []
         self.clock = clock or Clock()
         self.serving_endpoints = ServingEndpoints(self.clock, self.calls)
+        self.api_client = ApiClient(self.serving_endpoints, self.calls)
         self.models = Models(self.calls)
         self.model_versions = self.models
         self.registered_models = self.models
@@ -353,5 +392,5 @@ class FakeWorkspace:
     def changes(self) -> list:
         """The calls that changed something (not reads, not queries)."""
         reads = ("serving_endpoints.get", "serving_endpoints.query", "model_versions.get_by_alias",
-                 "files.create_directory")
+                 "files.create_directory", "api_client.do")
         return [c for c in self.calls if c[0] not in reads]

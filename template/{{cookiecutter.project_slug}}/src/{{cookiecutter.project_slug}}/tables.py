@@ -6,6 +6,7 @@ the tests run without Spark.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .errors import TaskError
@@ -44,3 +45,23 @@ def write_rows(rows: list[dict[str, Any]], table: str, *, mode: str = "append") 
 def require_table(w: Any, table: str, hint: str) -> None:
     if not table_exists(w, table):
         raise TaskError(f"table {table} does not exist: {hint}")
+
+
+def recent_requests(w: Any, table: str, limit: int) -> list[dict[str, Any]]:
+    """The newest successful request bodies of an AI Gateway inference table ([] before the
+    endpoint has served anything)."""
+    from pyspark.sql import functions as F
+
+    if not table_exists(w, table):
+        return []
+    rows = (spark().table(table).where(F.col("status_code") == 200)
+            .orderBy(F.col("request_time").desc()).limit(limit).select("request").collect())
+    out = []
+    for row in rows:
+        try:
+            body = json.loads(row["request"])
+        except (TypeError, ValueError):
+            continue
+        if isinstance(body, dict):
+            out.append(body)
+    return out

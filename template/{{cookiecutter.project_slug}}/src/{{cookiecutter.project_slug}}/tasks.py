@@ -28,6 +28,9 @@ MODULES = [
     "deploy.endpoint",
     "deploy.evaluate",
     "deploy.rollback",
+    "deploy.ramp",
+    "deploy.promote",
+    "deploy.shadow",
     "deploy.bundle_vars",
     "monitoring",
 {%- endif %}

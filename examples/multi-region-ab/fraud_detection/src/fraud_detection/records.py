@@ -6,11 +6,12 @@ Files sort by time; a file is never rewritten. Query them all with SQL:
 
     SELECT * FROM read_files('/Volumes/<catalog>/<schema>/deployments/', format => 'json')
 
-Events: "update" and "rollback" sent a configuration to the endpoint (they count toward the
-endpoint update limit); "unchanged" and "rollback-noop" did not; "evaluation" holds the
-verdict, the configuration that was evaluated and the version behind each alias then. The
-last passed evaluation is the configuration a rollback restores
-(docs/decisions/deployment-records.md).
+Events: "update", "ramp-step" and "rollback" sent a configuration to the endpoint (they count
+toward the endpoint update limit); "unchanged" and "rollback-noop" did not; "evaluation" holds
+the verdict, the configuration that was evaluated and the version behind each alias then;
+"promotion" is a promotion request carried out (or refused), "shadow" the comparison of a shadow
+variant with the champion. The last passed evaluation is the configuration a rollback restores,
+except the steps of a ramp that failed later (docs/decisions/deployment-records.md).
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from typing import Any
 from .errors import UsageError
 from .runtime import redact
 
-OPERATIONS = ("update", "rollback")
-EVENTS = ("update", "unchanged", "evaluation", "rollback", "rollback-noop")
+OPERATIONS = ("update", "ramp-step", "rollback")
+EVENTS = ("update", "unchanged", "evaluation", "ramp-step", "rollback", "rollback-noop",
+          "promotion", "shadow")
 _NAME = re.compile(r"^(?P<stamp>\d{8}T\d{12}Z)_(?P<event>[a-z-]+)_(?P<run>[\w-]+)\.json$")
 _STAMP = "%Y%m%dT%H%M%S%fZ"
 
@@ -112,15 +114,32 @@ class Records:
             names = [n for n in names if _NAME.match(n).group("event") == event]
         return [self._read(n) for n in names]
 
-    def last_passed(self) -> dict | None:
-        """The newest passed evaluation of this endpoint: the configuration known to be good."""
-        evaluations = [n for n in self._names(self.folder)
-                       if _NAME.match(n).group("event") == "evaluation"]
+    def last_passed(self, exclude_run: str | None = None) -> dict | None:
+        """The newest passed evaluation of this endpoint: the configuration known to be good
+        (of another run than `exclude_run`, if given).
+
+        The evaluations of a run whose ramp failed do not count: the ramp moved its variant's
+        alias back, and a later rollback must not bring that version back.
+        """
+        names = self._names(self.folder)
+        failed_ramps = {_NAME.match(n).group("run") for n in names
+                        if _NAME.match(n).group("event") in ("rollback", "rollback-noop")
+                        and self._read(n).get("ramp_failed")}
+        evaluations = [n for n in names if _NAME.match(n).group("event") == "evaluation"]
+        excluded = re.sub(r"[^\w-]", "-", str(exclude_run)) if exclude_run else None
         for name in reversed(evaluations):
+            run = _NAME.match(name).group("run")
+            if run in failed_ramps or run == excluded:
+                continue
             record = self._read(name)
             if record.get("outcome") == "passed":
                 return record
         return None
+
+    def find(self, event: str, **fields: Any) -> list[dict]:
+        """Records of an event whose fields have the given values, oldest first."""
+        return [r for r in self.history(event)
+                if all(r.get(k) == v for k, v in fields.items())]
 
     def of_run(self, run_id: str) -> list[dict]:
         run = re.sub(r"[^\w-]", "-", str(run_id))

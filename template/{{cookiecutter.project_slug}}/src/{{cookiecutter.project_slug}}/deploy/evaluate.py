@@ -251,24 +251,26 @@ def evaluate(
 # ------------------------------------------------------------------ the task
 
 
-def run_evaluate(args, ctx) -> int:
-    """evaluate: judge the endpoint as it is now and record the verdict."""
-    from ..models import check_full_name
-    from ..records import Records
-    from .endpoint import get_endpoint, snapshot, versions_of
-    from .versions import alias_versions, parse_aliases
-
-    model = check_full_name(args.model)
-    dry_run = parse_bool(args.dry_run)
+def budget_of(args) -> Budget:
+    """The load test's budget from the command line, refusing an unbounded test."""
     if args.latency_budget_ms <= 0:
         raise UsageError("--latency-budget-ms must be positive")
     if not 1 <= args.requests <= MAX_REQUESTS or not 1 <= args.concurrency <= MAX_CONCURRENCY:
         raise UsageError(f"--requests must be 1 to {MAX_REQUESTS} and --concurrency 1 to "
                          f"{MAX_CONCURRENCY}: the load test is bounded")
-    budget = Budget(args.latency_budget_ms, args.max_error_rate, args.requests, args.concurrency,
-                    args.max_seconds)
-    w = ctx.workspace()
-    records = Records(w, args.records, args.endpoint, clock=ctx.clock, dry_run=dry_run)
+    return Budget(args.latency_budget_ms, args.max_error_rate, args.requests, args.concurrency,
+                  args.max_seconds)
+
+
+def judge(w: Any, ctx: Any, records: Any, args, **extra: Any) -> Report:
+    """Evaluate the endpoint as it is now, say how it went and record the verdict (with the
+    configuration and the version behind each alias, what a rollback restores)."""
+    from ..models import check_full_name
+    from .endpoint import get_endpoint, snapshot, versions_of
+    from .versions import alias_versions, parse_aliases
+
+    model = check_full_name(args.model)
+    budget = budget_of(args)
     config = snapshot(get_endpoint(w, args.endpoint))
     aliases = parse_aliases(args.aliases)
     served = versions_of(config)
@@ -295,15 +297,28 @@ def run_evaluate(args, ctx) -> int:
         alias_versions=alias_versions(w, model, alias_list),
         report=report.as_dict(),
         reasons=report.reasons,
+        **extra,
     )
+    return report
+
+
+def run_evaluate(args, ctx) -> int:
+    """evaluate: judge the endpoint as it is now and record the verdict."""
+    from ..records import Records
+
+    budget_of(args)
+    w = ctx.workspace()
+    records = Records(w, args.records, args.endpoint, clock=ctx.clock,
+                      dry_run=parse_bool(args.dry_run))
+    report = judge(w, ctx, records, args)
     if not report.passed:
         raise TaskError("evaluation failed: " + "; ".join(report.reasons))
     ctx.say(f"{args.endpoint} passed: it is now the configuration a rollback returns to")
     return 0
 
 
-def register(commands) -> None:
-    p = commands.add_parser("evaluate", help="Health, edge cases and a load test of the endpoint.")
+def add_evaluation_arguments(p) -> None:
+    """What every command that evaluates the endpoint takes (evaluate, ramp, promote)."""
     p.add_argument("--endpoint", required=True)
     p.add_argument("--model", required=True, help="<catalog>.<schema>.<name> in this region.")
     p.add_argument("--aliases", default="", help="variant[=alias],...; recorded with the verdict.")
@@ -317,5 +332,10 @@ def register(commands) -> None:
     p.add_argument("--records", required=True, help="Volume of the deployment records.")
     p.add_argument("--run-id", default="manual")
     p.add_argument("--dry-run", default="false", help="true: evaluate, record nothing.")
+
+
+def register(commands) -> None:
+    p = commands.add_parser("evaluate", help="Health, edge cases and a load test of the endpoint.")
+    add_evaluation_arguments(p)
     p.set_defaults(run=run_evaluate)
 {% endif -%}

@@ -67,6 +67,42 @@ def with_versions(config: dict, model: str, versions: dict[str, str]) -> dict:
     return out
 
 
+def split_of(config: dict) -> dict[str, int]:
+    """{variant: percent} in the order of the routes."""
+    return {str(r.get("served_entity_name")): int(r.get("traffic_percentage") or 0)
+            for r in (config.get("traffic_config") or {}).get("routes", [])}
+
+
+def with_split(config: dict, split: dict[str, int]) -> dict:
+    """The same configuration (same versions) with the routes' percentages of `split`."""
+    out = copy.deepcopy(config)
+    for route in out["traffic_config"]["routes"]:
+        name = route.get("served_entity_name")
+        if name in split:
+            route["traffic_percentage"] = int(split[name])
+    return out
+
+
+def with_share(split: dict[str, int], variant: str, share: int) -> dict[str, int]:
+    """`variant` at `share` percent, the others sharing the rest in proportion to their shares.
+
+    Whole percents summing to 100: each gets the floor of its exact share and the percents
+    left over go to the largest remainders, ties to the variant listed first (bundlegen's
+    `traffic ramp` rounds the same way).
+    """
+    others = {k: v for k, v in split.items() if k != variant}
+    weight = sum(others.values())
+    rest = 100 - share
+    if weight == 0:
+        return {k: (share if k == variant else 0) for k in split}
+    exact = {k: rest * v / weight for k, v in others.items()}
+    floors = {k: int(x) for k, x in exact.items()}
+    order = sorted(others, key=lambda k: (-(exact[k] - floors[k]), list(split).index(k)))
+    for k in order[: rest - sum(floors.values())]:
+        floors[k] += 1
+    return {k: (share if k == variant else floors[k]) for k in split}
+
+
 # What "the same configuration" means here: which version each variant serves, and the split.
 # Other fields (workload size, scale to zero) are the bundle's, carried along unchanged; the
 # server may fill in defaults for them, which must not count as a difference.

@@ -27,6 +27,13 @@ def default_workspace(host: str | None = None) -> Any:
     return WorkspaceClient(host=host) if host else WorkspaceClient()
 
 
+def read_recorded_requests(w: Any, table: str, limit: int) -> list[dict]:
+    """The newest successful requests an endpoint recorded in its inference table (Spark)."""
+    from .tables import recent_requests
+
+    return recent_requests(w, table, limit)
+
+
 class TaskValues(Protocol):
     def set(self, key: str, value: Any) -> None: ...
 
@@ -58,6 +65,8 @@ class Context:
     clock: Callable[[], float] = time.time  # wall clock, seconds since the epoch
     timer: Callable[[], float] = time.perf_counter  # for measuring latency
     sleep: Callable[[float], None] = time.sleep
+    # Request bodies recorded by an endpoint, newest first: (workspace, table, limit) -> list.
+    recorded_requests: Callable[[Any, str, int], list[dict]] = read_recorded_requests
     out: TextIO | None = None
     _clients: dict = field(default_factory=dict, repr=False)
 
