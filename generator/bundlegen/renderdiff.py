@@ -288,42 +288,6 @@ def _best(candidates: list[tuple[int, int]], lines: list[str], hunk: Hunk) -> tu
     return best[0] if len(best) == 1 else None
 
 
-def add_hunks(text: str, hunks: list[Hunk]) -> tuple[str, list[Hunk]]:
-    """Insert each hunk where its context is; the hunks whose place is not found are
-    returned, not inserted."""
-    lines = text.splitlines(keepends=True)
-    places, skipped = [], []
-    for hunk in hunks:
-        place = _best([(p, p) for p in range(len(lines) + 1)], lines, hunk)
-        if place is None:
-            skipped.append(hunk)
-        else:
-            places.append((place[0], hunk))
-    for at, hunk in sorted(places, key=lambda p: -p[0]):
-        if at == len(lines) and lines and not lines[-1].endswith(("\n", "\r")):
-            lines[-1] += "\n"
-        lines[at:at] = hunk.lines
-    return "".join(lines), skipped
-
-
-def remove_hunks(text: str, hunks: list[Hunk]) -> tuple[str, list[Hunk]]:
-    """Delete each hunk's lines where they are, with the best-matching context."""
-    lines = text.splitlines(keepends=True)
-    places, skipped = [], []
-    for hunk in hunks:
-        n = len(hunk.lines)
-        found = [(p, p + n) for p in range(len(lines) - n + 1) if lines[p : p + n] == hunk.lines]
-        unique = len(found) == 1 and any(line.strip() for line in hunk.lines)
-        place = found[0] if unique else _best(found, lines, hunk)
-        if place is None:
-            skipped.append(hunk)
-        else:
-            places.append(place)
-    for start, end in sorted(places, reverse=True):
-        del lines[start:end]
-    return "".join(lines), skipped
-
-
 @dataclass
 class Change:
     """Lines of a text file replaced at one place (`old` empty: an insertion), with context."""
@@ -360,8 +324,30 @@ def apply_text_changes(text: str, changes: list[Change]) -> tuple[str, list[Chan
         else:
             places.append((place, change))
     for (start, end), change in sorted(places, key=lambda p: -p[0][0]):
+        if start == len(lines) and lines and not lines[-1].endswith(("\n", "\r")):
+            lines[-1] += "\n"  # appending after a last line that had no line break
         lines[start:end] = change.new
     return "".join(lines), skipped
+
+
+
+
+def add_hunks(text: str, hunks: list[Hunk]) -> tuple[str, list[Hunk]]:
+    """Insert each hunk where its context is; the hunks whose place is not found are
+    returned, not inserted."""
+    return _as_changes(text, hunks, lambda h: Change([], h.lines, h.before, h.after))
+
+
+def remove_hunks(text: str, hunks: list[Hunk]) -> tuple[str, list[Hunk]]:
+    """Delete each hunk's lines where they are, with the best-matching context."""
+    return _as_changes(text, hunks, lambda h: Change(h.lines, [], h.before, h.after))
+
+
+def _as_changes(text: str, hunks: list[Hunk], to_change) -> tuple[str, list[Hunk]]:
+    changes = [to_change(h) for h in hunks]
+    after, missed = apply_text_changes(text, changes)
+    missed_ids = {id(c) for c in missed}
+    return after, [h for h, c in zip(hunks, changes) if id(c) in missed_ids]
 
 
 # -------------------------------------------------------------------- changed values

@@ -95,22 +95,17 @@ class _Converter:
         self.memo: dict[int, V] = {}
         self.open: set[int] = set()  # containers being converted: an alias to one is a loop
 
+    def _syntax(self, node, path: str, message: str) -> tuple[int, int]:
+        """Report a YAML structure the CLI refuses, at the node; returns its line and column."""
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        self.findings.append(Finding(ERROR, self.name, line, col, path, "yaml-syntax", message))
+        return line, col
+
     def convert(self, node, path: str = "", at: tuple[int, int] | None = None) -> V:
         """`at` is the position of the key holding the node: findings on a mapping or a
         sequence point at its key, where a person looks, rather than at its first item."""
         if id(node) in self.open:
-            line, col = node.start_mark.line + 1, node.start_mark.column + 1
-            self.findings.append(
-                Finding(
-                    ERROR,
-                    self.name,
-                    line,
-                    col,
-                    path,
-                    "yaml-syntax",
-                    "an alias refers to the value that contains it (a loop)",
-                )
-            )
+            line, col = self._syntax(node, path, "an alias refers to the value that contains it (a loop)")
             return V(None, self.name, line, col)
         done = self.memo.get(id(node))
         if done is not None:  # an alias: the same value, converted once
@@ -167,18 +162,7 @@ class _Converter:
             sources = merge_node.value if isinstance(merge_node, SequenceNode) else [merge_node]
             for src in sources:
                 if not isinstance(src, MappingNode):
-                    line, col = src.start_mark.line + 1, src.start_mark.column + 1
-                    self.findings.append(
-                        Finding(
-                            ERROR,
-                            self.name,
-                            line,
-                            col,
-                            path,
-                            "yaml-syntax",
-                            "a merge key (<<) must name a mapping",
-                        )
-                    )
+                    self._syntax(src, path, "a merge key (<<) must name a mapping")
                     continue
                 merged = self.convert(src, path)
                 for key, value in merged.v.items():
