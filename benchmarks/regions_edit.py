@@ -46,7 +46,8 @@ def _measure(label: str, folder: Path, name: str, host: str, repeat: int) -> Non
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--targets", type=int, default=50)
-    parser.add_argument("--regions", type=int, default=6, choices=range(1, 8))  # tests/support.py has 7
+    # tests/support.py has 7 regions per cloud
+    parser.add_argument("--regions", type=int, default=6, choices=range(1, 8))
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -54,7 +55,8 @@ def main() -> None:
         bundle.mkdir()
         (bundle / "databricks.yml").write_text(many_targets(args.targets))
         lines = (bundle / "databricks.yml").read_text().count("\n")
-        _measure(f"bundle, {args.targets} targets ({lines} lines)", bundle, "il-central-1", AWS, args.repeat)
+        _measure(f"bundle, {args.targets} targets ({lines} lines)", bundle, "il-central-1", AWS,
+                 args.repeat)
 
         spec = make_spec("aws", args.regions)
         project = bake(spec, Path(tmp) / "project")

@@ -86,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.names:
         unknown = sorted(set(args.names) - {s.name for s in chosen})
         if unknown:
-            parser.error(f"no such scenario: {', '.join(unknown)} (have: {', '.join(s.name for s in chosen)})")
+            have = ", ".join(s.name for s in chosen)
+            parser.error(f"no such scenario: {', '.join(unknown)} (have: {have})")
         chosen = [s for s in chosen if s.name in args.names]
     stale = 0
     for scenario in chosen:

@@ -204,19 +204,22 @@ class _Validator:
             hint = _near(value, schema["enum"]) if isinstance(value, str) else ""
             return [(path, f"must be one of {choices}, not {value!r}{hint}")]
 
-        if isinstance(value, str):
-            if (
-                len(value) < schema.get("minLength", 0)
-                or len(value) > schema.get("maxLength", 10**9)
-                or ("pattern" in schema and not re.search(schema["pattern"], value))
-            ):
-                return [(path, f"{value!r} {custom or 'is not valid here'}")]
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if value < schema.get("minimum", float("-inf")) or value > schema.get(
-                "maximum", float("inf")
-            ):
-                low, high = schema.get("minimum"), schema.get("maximum")
-                return [(path, f"must be from {low} to {high}, not {value}")]
+        if isinstance(value, str) and (
+            len(value) < schema.get("minLength", 0)
+            or len(value) > schema.get("maxLength", 10**9)
+            or ("pattern" in schema and not re.search(schema["pattern"], value))
+        ):
+            return [(path, f"{value!r} {custom or 'is not valid here'}")]
+        if (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and (
+                value < schema.get("minimum", float("-inf"))
+                or value > schema.get("maximum", float("inf"))
+            )
+        ):
+            low, high = schema.get("minimum"), schema.get("maximum")
+            return [(path, f"must be from {low} to {high}, not {value}")]
         if isinstance(value, list):
             return self._array(value, schema, path, custom)
         if isinstance(value, dict):
@@ -343,14 +346,16 @@ def _rules(spec: dict) -> list[tuple[Path_, str]]:
         if isinstance(host, str):
             key = host.rstrip("/").lower()
             if key in seen_hosts:
-                found.append((path + ("host",), f"{host} is already the host of region '{seen_hosts[key]}'"))
+                found.append((path + ("host",),
+                              f"{host} is already the host of region '{seen_hosts[key]}'"))
             seen_hosts.setdefault(key, name)
         metastore = region.get("metastore_id")
         if isinstance(metastore, str) and cloud:
             m_cloud, m_region, _ = metastore.split(":", 2)
             if m_cloud != cloud or m_region != name:
                 found.append((path + ("metastore_id",),
-                              f"{metastore} is a metastore of {m_cloud}:{m_region}, not of {cloud}:{name}"))
+                              f"{metastore} is a metastore of {m_cloud}:{m_region}, "
+                              f"not of {cloud}:{name}"))
 
     envs = spec.get("environments") or {}
     for env_name, env in envs.items() if isinstance(envs, dict) else []:
@@ -421,7 +426,8 @@ def _traffic_rules(serving: dict, variants: list, regions: list) -> list[tuple[P
             continue
         total = sum(split.values())
         if total != 100:
-            found.append((where, f"traffic of region '{region_name}' sums to {total}; it must be 100"))
+            found.append((where,
+                          f"traffic of region '{region_name}' sums to {total}; it must be 100"))
         for k in shadows:
             if split[k] != 0:
                 found.append((where + (k,), f"'{k}' is a shadow variant, which gets no live "
@@ -451,7 +457,7 @@ def _traffic_rules(serving: dict, variants: list, regions: list) -> list[tuple[P
     steps = (serving.get("ramp") or {}).get("steps")
     if isinstance(steps, list) and steps and all(_is_int(s) for s in steps):
         where = ("serving", "ramp", "steps")
-        if any(b <= a for a, b in zip(steps, steps[1:])) or steps[-1] != 100:
+        if any(b <= a for a, b in zip(steps, steps[1:], strict=False)) or steps[-1] != 100:
             found.append((where, f"{steps} must increase strictly and end at 100, "
                           "such as [25, 50, 100]"))
         elif ramped is not None:
@@ -471,13 +477,15 @@ def _non_string_words(value: Any, path: Path_) -> list[tuple[Path_, str]]:
             if str(key).startswith("_"):
                 continue
             if isinstance(key, str) and _YAML_NON_STRING.match(key):
-                found.append((path + (key,), f"'{key}' would be read by YAML as a boolean, null or number; choose another name"))
+                found.append((path + (key,), f"'{key}' would be read by YAML as a boolean, "
+                              "null or number; choose another name"))
             found += _non_string_words(item, path + (key,))
     elif isinstance(value, list):
         for i, item in enumerate(value):
             found += _non_string_words(item, path + (i,))
     elif isinstance(value, str) and _YAML_NON_STRING.match(value):
-        found.append((path, f"'{value}' would be read by YAML as a boolean, null or number; quote-proof names only"))
+        found.append((path, f"'{value}' would be read by YAML as a boolean, null or number; "
+                      "quote-proof names only"))
     return found
 
 
@@ -554,7 +562,9 @@ class Project:
         self.cloud: str = a["cloud"]
         self.cloud_name = CLOUD_NAMES[self.cloud]
         model = a["model"]
-        self.catalog, self.schema, self.model_name = model["catalog"], model["schema"], model["name"]
+        self.catalog, self.schema, self.model_name = (
+            model["catalog"], model["schema"], model["name"]
+        )
         serving = a["serving"]
         self.endpoint_name: str = serving["endpoint_name"]
         self.architectures: list[str] = list(serving.get("architectures", ["real-time", "batch"]))
@@ -633,7 +643,9 @@ class Project:
     @property
     def aliases_param(self) -> str:
         """variant[=alias],...: the alias each variant serves, the base (champion) first."""
-        return ",".join(v.name if v.alias == v.name else f"{v.name}={v.alias}" for v in self.variants)
+        return ",".join(
+            v.name if v.alias == v.name else f"{v.name}={v.alias}" for v in self.variants
+        )
 
     @property
     def ramp_param(self) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from bundlegen.cli import cli
 from click.testing import CliRunner
+
+from bundlegen.cli import cli
 
 
 def run(*args: str):

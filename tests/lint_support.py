@@ -12,7 +12,7 @@ DATA = ROOT / "tests" / "data" / "lint"
 _EXPECT = re.compile(r"# expect: ([a-z-]+)")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def schema(which: str = "official"):
     from bundlegen.lint import load_schema
 

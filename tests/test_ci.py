@@ -179,7 +179,7 @@ def test_no_long_lived_credential_anywhere(projects):
 
 def test_every_ci_system_authenticates_by_oidc(projects):
     project = projects["all_ci_aws_2"]
-    for name, workflow in _github(project).items():
+    for _name, workflow in _github(project).items():
         for job in workflow["jobs"].values():
             if "id-token" in job["permissions"]:
                 assert job["env"]["DATABRICKS_AUTH_TYPE"] == "github-oidc"

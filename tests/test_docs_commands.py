@@ -81,8 +81,7 @@ def _options(command: click.Command) -> set[str]:
 
 def inline_commands(doc):
     text = re.sub(r"^\s*```.*?^\s*```", "", doc.read_text(), flags=re.MULTILINE | re.DOTALL)
-    for span in re.findall(r"`(bundlegen [^`]+)`", text.replace("\n", " ")):
-        yield span
+    yield from re.findall(r"`(bundlegen [^`]+)`", text.replace("\n", " "))
 
 
 @pytest.mark.parametrize("doc", documents(), ids=name)

@@ -8,11 +8,12 @@ import stat
 from xml.etree import ElementTree as ET
 
 import pytest
-from bundlegen.cli import cli
-from bundlegen.lint import RULES
 from click.testing import CliRunner
 from lint_support import DATA
 from support import OFFICIAL_SCHEMA
+
+from bundlegen.cli import cli
+from bundlegen.lint import RULES
 
 ENGINE = DATA / "unknown-engine" / "bad"  # one error
 ENUM = DATA / "invalid-enum" / "bad"  # one warning

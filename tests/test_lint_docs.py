@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import yaml
+from support import ROOT
+
 from bundlegen.cli import LINT_FORMATS
 from bundlegen.lint import RULES
 from bundlegen.lint.docs import rules_table, with_table
 from bundlegen.lint.reporters import REPORTERS
-from support import ROOT
 
 DOC = ROOT / "docs" / "lint.md"
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import bundlegen.lint as lint_api
 import pytest
-from bundlegen.lint import RULES, rules
 from lint_support import DATA, expected, lint
+
+import bundlegen.lint as lint_api
+from bundlegen.lint import RULES, rules
 
 TARGETED = {"unknown-target": "prod"}  # rules that need --target
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from bundlegen.errors import InputError, RefusedEdit
 from bundlegen.splits import parse_assignments, parse_steps, require_total, with_share
 

@@ -13,10 +13,11 @@ import difflib
 from pathlib import Path
 
 import pytest
+from support import make_spec
+
 from bundlegen.renderdiff import add_runs, remove_runs, yaml_runs
 from bundlegen.templating import build_answers, render
 from bundlegen.yamledit import Doc
-from support import make_spec
 
 SPECS = [
     # (cloud, regions before, variants, ci, architectures)

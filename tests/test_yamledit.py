@@ -4,6 +4,7 @@ undoes, and the refusals. (add-region and remove-region are built on these.)"""
 from __future__ import annotations
 
 import pytest
+
 from bundlegen.errors import InputError, RefusedEdit
 from bundlegen.yamledit import (
     Doc,

@@ -147,7 +147,8 @@ def _has_key(doc: Doc, key: str) -> bool:
 def _merge(base: dict, more: dict) -> dict:
     out = dict(base)
     for key, value in more.items():
-        out[key] = _merge(out[key], value) if isinstance(out.get(key), dict) and isinstance(value, dict) else value
+        both = isinstance(out.get(key), dict) and isinstance(value, dict)
+        out[key] = _merge(out[key], value) if both else value
     return out
 
 
@@ -176,9 +177,11 @@ def cloud_of(host: str) -> str | None:
 
 def check_host(host: str) -> str:
     if not host.startswith("https://"):
-        raise InputError(f"'{host}' must be the workspace URL, https://<workspace host>", field="--host")
+        raise InputError(f"'{host}' must be the workspace URL, https://<workspace host>",
+                         field="--host")
     if not HOST.match(host):
-        raise InputError(f"'{host}' is not a workspace URL (https://<workspace host>)", field="--host")
+        raise InputError(f"'{host}' is not a workspace URL (https://<workspace host>)",
+                         field="--host")
     return host.rstrip("/")
 
 
@@ -188,7 +191,8 @@ def _cloud(bundle: Bundle, host: str) -> str:
     if cloud is None:
         known = ", ".join(s for suffixes in e.HOST_SUFFIXES.values() for s in suffixes[:1])
         raise InputError(
-            f"{host} is not a Databricks workspace of AWS, Azure or GCP (a host ending in {known}, ...)",
+            f"{host} is not a Databricks workspace of AWS, Azure or GCP "
+            f"(a host ending in {known}, ...)",
             field="--host",
         )
     others = {c for c in map(cloud_of, bundle.other_hosts()) if c}
@@ -273,7 +277,9 @@ def add(folder: Path, name: str, host: str, source: str | None = None,
                 del expected["default"]
             if rel in with_host:
                 workspace = expected.get("workspace")
-                expected["workspace"] = {**(workspace if isinstance(workspace, dict) else {}), "host": host}
+                expected["workspace"] = {
+                    **(workspace if isinstance(workspace, dict) else {}), "host": host
+                }
         _check_added(bundle, rel, text, new, expected)
         changes.changes.append(FileChange(rel, doc.text, text))
     return changes
@@ -301,7 +307,11 @@ def _copy(doc: Doc, entry: Entry, new: str, host: str | None) -> str:
     unit = doc.indent_unit()
     if isinstance(value, MappingNode):
         default = doc.find(value, "default")
-        if default is not None and isinstance(default.value, ScalarNode) and default.value.value in ("true", "True", "TRUE"):
+        if (
+            default is not None
+            and isinstance(default.value, ScalarNode)
+            and default.value.value in ("true", "True", "TRUE")
+        ):
             doc.require_block(value, f"target '{entry.key.value}'")
             doc.require_own_line(default)
             edits.append((*doc.span(default), ""))
@@ -309,7 +319,9 @@ def _copy(doc: Doc, entry: Entry, new: str, host: str | None) -> str:
         edits.append(_host_edit(doc, entry, host, unit))
     elif isinstance(value, ScalarNode) and value.value:
         where = doc.location(value.start_mark.index)
-        raise RefusedEdit(f"target '{entry.key.value}' at {where} is not a mapping; copy it by hand")
+        raise RefusedEdit(
+            f"target '{entry.key.value}' at {where} is not a mapping; copy it by hand"
+        )
     for node in walk(value):
         edit = remove_anchor(doc, node)
         if edit and not any(s < edit[1] and edit[0] < e for s, e, _ in edits if s != e):
@@ -383,7 +395,9 @@ def _add_minimal(bundle: Bundle, new: str, host: str) -> tuple[str, str]:
             doc.require_block(value, "'targets'")
         if not (isinstance(value, ScalarNode) and not value.value):
             where = doc.location(value.start_mark.index)
-            raise RefusedEdit(f"cannot add a target to 'targets' at {where}; write it as a block mapping")
+            raise RefusedEdit(
+                f"cannot add a target to 'targets' at {where}; write it as a block mapping"
+            )
         unit = doc.indent_unit()
         col = doc.column(key.start_mark.index)
         at = doc.line_end(doc.line_of(key.start_mark.index))
@@ -411,7 +425,9 @@ def _check_added(bundle: Bundle, rel: str, text: str, new: str, expected: Any) -
         after_doc = Doc(text, bundle.docs[rel].name)
         rest, taken = data_without(after_doc, [(("targets",), new)])
     except (Unverifiable, InputError) as err:
-        raise RefusedEdit(f"the edit did not come out as planned ({err}); nothing was changed") from None
+        raise RefusedEdit(
+            f"the edit did not come out as planned ({err}); nothing was changed"
+        ) from None
     if isinstance(rest, dict) and rest.get("targets") == {} and not (before or {}).get("targets"):
         if "targets" in (before or {}):
             rest["targets"] = before["targets"]
@@ -430,8 +446,10 @@ def _check_added(bundle: Bundle, rel: str, text: str, new: str, expected: Any) -
 def pick(bundle: Bundle, name: str, target_name: str | None) -> Target:
     if target_name is not None:
         if target_name not in bundle.targets:
-            raise InputError(f"unknown target '{target_name}'; the bundle's targets: {_names(bundle)}",
-                             field="--target-name")
+            raise InputError(
+                f"unknown target '{target_name}'; the bundle's targets: {_names(bundle)}",
+                field="--target-name",
+            )
         return bundle.targets[target_name]
     found = [bundle.targets[t] for t in (f"prod-{name}", name) if t in bundle.targets]
     if not found:
@@ -457,7 +475,8 @@ def remove(folder: Path, name: str, target_name: str | None = None) -> ChangeSet
             f"'{target.name}' is the bundle's primary target (its first production target, "
             "else its default target); remove-region does not remove it"
         )
-    changes = ChangeSet(root=folder, action="remove", region=name, target=target.name, kind="bundle")
+    changes = ChangeSet(root=folder, action="remove", region=name, target=target.name,
+                        kind="bundle")
     for rel, entry in target.places:
         doc = bundle.docs[rel]
         doc.require_block(entry.parent, "'targets'")
@@ -492,10 +511,12 @@ def endpoints(data: dict, target: str) -> dict[str, dict]:
             if isinstance(value.get("name"), str):
                 entry["name"] = value["name"]
             config = value.get("config") if isinstance(value.get("config"), dict) else {}
-            split = config.get("traffic_config") if isinstance(config.get("traffic_config"), dict) else {}
+            split = (config.get("traffic_config")
+                     if isinstance(config.get("traffic_config"), dict) else {})
             if isinstance(split.get("routes"), list):
                 entry["routes"] = {
-                    str(r.get("served_entity_name") or r.get("served_model_name")): r.get("traffic_percentage")
+                    str(r.get("served_entity_name") or r.get("served_model_name")):
+                        r.get("traffic_percentage")
                     for r in split["routes"] if isinstance(r, dict)
                 }
     return {entry["name"]: entry["routes"] for entry in found.values()}

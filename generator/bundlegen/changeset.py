@@ -42,7 +42,9 @@ class Edit:
                 b,
             )
             for line in lines:
-                out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+                out.append(
+                    line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                )
         return "".join(out)
 
 
@@ -74,4 +76,6 @@ def commit(changes: Edit) -> None:
     try:
         fsio.commit_all({changes.root / c.rel: c.after for c in changes.changes})
     except OSError as err:
-        raise BundlegenError(f"cannot write {err.filename or changes.root}: {err.strerror or err}") from None
+        raise BundlegenError(
+            f"cannot write {err.filename or changes.root}: {err.strerror or err}"
+        ) from None

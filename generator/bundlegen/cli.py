@@ -76,7 +76,9 @@ def _cookiecutter_prompter(key, default, prompts):
     show_default=True,
     help="Folder in which the project folder is created.",
 )
-@click.option("--no-input", is_flag=True, help="Do not prompt; use defaults for what the spec leaves out.")
+@click.option(
+    "--no-input", is_flag=True, help="Do not prompt; use defaults for what the spec leaves out."
+)
 @click.option("--force", is_flag=True, help="Overwrite the generated files of an existing project.")
 def new(spec_path: Path | None, output_dir: Path, no_input: bool, force: bool) -> None:
     """Create a project: OUTPUT_DIR/<project_slug>/ from a spec, through the template."""
@@ -92,7 +94,9 @@ def new(spec_path: Path | None, output_dir: Path, no_input: bool, force: bool) -
             force=force,
         )
     except EOFError:
-        raise click.UsageError("input ended before every question was answered; use --no-input")
+        raise click.UsageError(
+            "input ended before every question was answered; use --no-input"
+        ) from None
     p = created.project
     regions = ", ".join(f"{r.name} ({r.role})" for r in p.regions)
     verb = "Updated" if created.replaced else "Created"
@@ -174,9 +178,13 @@ def _report(changes, dry_run: bool) -> None:
     commit(changes)
     verb = {"add": "Added", "remove": "Removed"}[changes.action]
     source = f", copied from {changes.source}" if changes.source else ""
-    click.echo(f"{verb} region {changes.region} (target {changes.target}{source}) in {changes.root}")
+    click.echo(
+        f"{verb} region {changes.region} (target {changes.target}{source}) in {changes.root}"
+    )
     for change in changes.changes:
-        what = "created" if change.before is None else "deleted" if change.after is None else "edited"
+        what = (
+            "created" if change.before is None else "deleted" if change.after is None else "edited"
+        )
         click.echo(f"  {what:8} {change.rel}")
 
 
@@ -188,7 +196,8 @@ def _report(changes, dry_run: bool) -> None:
               help="Region or target to copy (default: the primary region; in another bundle "
                    "the production target, else the default target).")
 @click.option("--target-name", help="Name of the new target, in a bundle bundlegen did not "
-                                    "generate (default: prod-NAME after a production target, else NAME).")
+                                    "generate (default: prod-NAME after a production target, "
+                                    "else NAME).")
 @click.option("--metastore-id", help="Global metastore ID of the region (cloud:region:uuid), "
                                      "which the primary region shares the model with.")
 @_DRY_RUN
@@ -250,7 +259,8 @@ def _edited(edit, dry_run: bool) -> None:
 
 
 _ENDPOINT = click.option("--endpoint", metavar="KEY",
-                         help="The endpoint (its resource key or name), when the bundle has several.")
+                         help="The endpoint (its resource key or name), when the bundle has "
+                              "several.")
 
 
 @traffic.command("show")

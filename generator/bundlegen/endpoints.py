@@ -179,8 +179,8 @@ class Serving:
             raise InputError(f"{root}: the bundle has no model_serving_endpoints")
         if given is None:
             if len(keys) > 1:
-                raise InputError(f"the bundle has {len(keys)} serving endpoints ({', '.join(keys)}); "
-                                 "say which with --endpoint")
+                raise InputError(f"the bundle has {len(keys)} serving endpoints "
+                                 f"({', '.join(keys)}); say which with --endpoint")
             return keys[0]
         if given in keys:
             return given
@@ -196,7 +196,8 @@ class Serving:
             if view.target == target:
                 return view
         if target in self.bundle.targets or target is None:
-            raise InputError(f"target '{target}' does not deploy endpoint '{key}'", field="--target")
+            raise InputError(f"target '{target}' does not deploy endpoint '{key}'",
+                             field="--target")
         raise InputError(f"unknown target '{target}'; the bundle's targets: "
                          f"{', '.join(self.target_names()) or '(none)'}", field="--target")
 
@@ -225,7 +226,8 @@ class Serving:
 def _view(target: str | None, key: str, data: Any) -> View:
     data = data if isinstance(data, dict) else {}
     config = data.get("config") if isinstance(data.get("config"), dict) else {}
-    entities = [e for e in (config.get("served_entities") or []) + (config.get("served_models") or [])
+    entities = [e for e in
+                (config.get("served_entities") or []) + (config.get("served_models") or [])
                 if isinstance(e, dict)]
     traffic = config.get("traffic_config") if isinstance(config.get("traffic_config"), dict) else {}
     routes = [(_route_name(r), r.get("traffic_percentage"))
@@ -290,7 +292,9 @@ class Plan:
             try:
                 after = yamltree.to_python(yamltree.compose(text, doc.name))
             except InputError as err:
-                raise RefusedEdit(f"the edit would not parse ({err}); nothing was changed") from None
+                raise RefusedEdit(
+                    f"the edit would not parse ({err}); nothing was changed"
+                ) from None
             expected = _unshared(self.serving.bundle.data[rel])
             for path in self.drops.get(rel, []):
                 parent = expected
@@ -414,7 +418,8 @@ def _set_route(plan: Plan, serving: Serving, key: str, view: View, name: str, pc
 # ------------------------------------------------------------------ adding and removing variants
 
 
-def _only(serving: Serving, key: str, path: tuple, what: str) -> list[tuple[Place, Doc, Any, tuple, list]]:
+def _only(serving: Serving, key: str, path: tuple,
+          what: str) -> list[tuple[Place, Doc, Any, tuple, list]]:
     """The places that hold the endpoint's served entities (or routes), each a block list."""
     out = []
     for place in serving.places:
@@ -474,7 +479,8 @@ def plan_add_variant(serving: Serving, key: str, name: str, alias: str, pct: int
             raise RefusedEdit(f"the route at {doc.location(doc.start(first))} has no "
                               "served_entity_name or traffic_percentage; add the variant by hand")
         text = copy_entry(doc, first, [
-            (fields["served_entity_name"].value, in_style(fields["served_entity_name"].value, name)),
+            (fields["served_entity_name"].value,
+             in_style(fields["served_entity_name"].value, name)),
             (fields["traffic_percentage"].value, str(pct)),
         ])
         plan.edit(place.rel, append_item(doc, node, text))
@@ -533,7 +539,7 @@ def _variables(serving: Serving) -> list[tuple[str, Doc, Any]]:
 
 def _add_variable(plan: Plan, serving: Serving, first_var: str, variable: str,
                   first_alias: str, alias: str) -> None:
-    for rel, doc, node in _variables(serving):
+    for _rel, doc, node in _variables(serving):
         if doc.find(node, variable) is not None:
             raise RefusedEdit(f"variable '{variable}' exists already at "
                               f"{doc.location(doc.find(node, variable).key.start_mark.index)}; "
@@ -545,7 +551,8 @@ def _add_variable(plan: Plan, serving: Serving, first_var: str, variable: str,
         doc.require_block(node, "'variables'")
         replacements = [(source.key, variable)]
         value = copy.deepcopy(serving.bundle.data[rel]["variables"][first_var])
-        description = doc.find(source.value, "description") if isinstance(source.value, MappingNode) else None
+        description = (doc.find(source.value, "description")
+                       if isinstance(source.value, MappingNode) else None)
         if description is not None and isinstance(description.value, ScalarNode):
             text = description.value.value.replace(f"@{first_alias}", f"@{alias}")
             replacements.append((description.value, in_style(description.value, text)))
@@ -571,7 +578,7 @@ def plan_remove_variant(serving: Serving, key: str, name: str,
     plan = Plan(serving)
     removed = False
     for path, what in ((ENTITIES, "served entities"), (ROUTES, "routes")):
-        for place, doc, node, pypath, items in _only(serving, key, path, what):
+        for place, doc, _node, pypath, items in _only(serving, key, path, what):
             routes = _dig_list(serving.bundle.data[place.rel], pypath)
             for entry in items:
                 if path == ENTITIES:

@@ -155,7 +155,8 @@ def _plan(changes: ChangeSet, small: dict, big: dict, adding: bool) -> None:
             changes.changes.append(FileChange(rel, user, after))
 
 
-def _whole_file(changes: ChangeSet, rel: str, user: str | None, rendered: str, adding: bool) -> None:
+def _whole_file(changes: ChangeSet, rel: str, user: str | None, rendered: str,
+                adding: bool) -> None:
     display = str(changes.root / rel)
     if adding:
         if user is None:

@@ -19,7 +19,8 @@ def text(listing) -> str:
         for r in listing.regions
     ]
     widths = [max(len(str(row[i])) for row in [head, *rows]) for i in range(len(head))]
-    lines = ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [head, *rows]]
+    lines = ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+             for row in [head, *rows]]
     if not rows:
         lines = ["no target names a workspace host"]
     if listing.other_targets:
@@ -51,10 +52,12 @@ def mermaid(listing) -> str:
     e = ext()
 
     def served(row: dict) -> tuple:
-        return tuple(e.Endpoint(name, tuple(routes.items())) for name, routes in row["traffic"].items())
+        return tuple(e.Endpoint(name, tuple(routes.items()))
+                     for name, routes in row["traffic"].items())
 
     if listing.project is not None:
-        regions = e.diagram_regions(listing.project, {r["region"]: served(r) for r in listing.regions})
+        regions = e.diagram_regions(listing.project,
+                                    {r["region"]: served(r) for r in listing.regions})
     else:
         regions = [e.DiagramRegion(name=r["region"], role=r["role"], target=r["target"],
                                    host=r["host"], endpoints=served(r))

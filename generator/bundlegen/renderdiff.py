@@ -201,7 +201,8 @@ def remove_runs(doc: Doc, runs: list[Run]) -> tuple[str, list[tuple[tuple, Any]]
     return splice(doc.text, edits), removed, missing
 
 
-def check_added(before: Doc, after: Doc, where: list[tuple[tuple, Any]], expected: list[Any]) -> None:
+def check_added(before: Doc, after: Doc, where: list[tuple[tuple, Any]],
+                expected: list[Any]) -> None:
     """After an insert the file reads as before plus exactly the entries added, whose values
     are the expected ones; otherwise the edit is refused."""
     from bundlegen import yamltree
@@ -209,7 +210,9 @@ def check_added(before: Doc, after: Doc, where: list[tuple[tuple, Any]], expecte
     try:
         rest, taken = data_without(after, where)
     except Unverifiable as err:
-        raise RefusedEdit(f"the edit did not come out as planned ({err}); nothing was changed") from None
+        raise RefusedEdit(
+            f"the edit did not come out as planned ({err}); nothing was changed"
+        ) from None
     original = yamltree.to_python(yamltree.compose(before.text, before.name))
     if rest != original or taken != expected:
         raise RefusedEdit(
@@ -224,7 +227,9 @@ def check_removed(before: Doc, after_text: str, where: list[tuple[tuple, Any]]) 
     try:
         expected, _ = data_without(before, where)
     except Unverifiable as err:
-        raise RefusedEdit(f"the edit did not come out as planned ({err}); nothing was changed") from None
+        raise RefusedEdit(
+            f"the edit did not come out as planned ({err}); nothing was changed"
+        ) from None
     if yamltree.to_python(yamltree.compose(after_text, before.name)) != expected:
         raise RefusedEdit(
             f"{before.name}: removing the region would change other values of this file "
@@ -250,7 +255,7 @@ def text_hunks(old: str, new: str, name: str) -> list[Hunk]:
     a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
     hunks = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
         if tag != "insert":
@@ -278,7 +283,8 @@ def _score(lines: list[str], start: int, end: int, hunk: Hunk) -> tuple[int, boo
     return score, text
 
 
-def _best(candidates: list[tuple[int, int]], lines: list[str], hunk: Hunk) -> tuple[int, int] | None:
+def _best(candidates: list[tuple[int, int]], lines: list[str],
+          hunk: Hunk) -> tuple[int, int] | None:
     scored = [(*_score(lines, s, e, hunk), s, e) for s, e in candidates]
     scored = [(score, s, e) for score, text, s, e in scored if text]
     if not scored:
@@ -318,7 +324,8 @@ def apply_text_changes(text: str, changes: list[Change]) -> tuple[str, list[Chan
         n = len(change.old)
         found = [(p, p + n) for p in range(len(lines) - n + 1) if lines[p : p + n] == change.old]
         unique = len(found) == 1 and any(line.strip() for line in change.old)
-        place = found[0] if unique else _best(found, lines, Hunk(change.new, change.before, change.after))
+        place = (found[0] if unique
+                 else _best(found, lines, Hunk(change.new, change.before, change.after)))
         if place is None:
             skipped.append(change)
         else:
@@ -347,7 +354,7 @@ def _as_changes(text: str, hunks: list[Hunk], to_change) -> tuple[str, list[Hunk
     changes = [to_change(h) for h in hunks]
     after, missed = apply_text_changes(text, changes)
     missed_ids = {id(c) for c in missed}
-    return after, [h for h, c in zip(hunks, changes) if id(c) in missed_ids]
+    return after, [h for h, c in zip(hunks, changes, strict=True) if id(c) in missed_ids]
 
 
 # -------------------------------------------------------------------- changed values
@@ -396,7 +403,7 @@ def value_changes(old: Doc, new: Doc) -> list[ValueChange]:
         xs, ys = old.entries(a), new.entries(b)
         if len(xs) != len(ys):
             raise NotSameShape(new.name, f"{describe(steps)} gains or loses entries")
-        for x, y in zip(xs, ys):
+        for x, y in zip(xs, ys, strict=True):
             if x.key is not None:
                 if y.key is None or x.key.value != y.key.value:
                     raise NotSameShape(new.name, f"the keys of {describe(steps)} change")
@@ -433,7 +440,8 @@ def apply_value_changes(doc: Doc, changes: list[ValueChange]) -> tuple[str, list
                 node = entry.value if entry is not None else None
             if node is None:
                 break
-        if not isinstance(node, ScalarNode) or isinstance(node, AliasNode) or node.value != change.old:
+        if (not isinstance(node, ScalarNode) or isinstance(node, AliasNode)
+                or node.value != change.old):
             what = describe(change.steps)
             skipped.append(f"{what} is not '{change.old}' as bundlegen wrote it; left as it is "
                            f"(bundlegen.yml now says {change.text})")

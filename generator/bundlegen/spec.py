@@ -16,7 +16,8 @@ def _duplicate_keys(node, filename: str) -> list[InputError]:
         for key, value in yamltree.items(node):
             if key.value in seen:
                 found.append(
-                    InputError(f"key '{key.value}' is given twice", yamltree.location(key, filename))
+                    InputError(f"key '{key.value}' is given twice",
+                               yamltree.location(key, filename))
                 )
             seen.add(key.value)
             found += _duplicate_keys(value, filename)
@@ -28,7 +29,8 @@ def _duplicate_keys(node, filename: str) -> list[InputError]:
 
 def locate(root, path: tuple, filename: str) -> Location:
     """The line of the deepest node of `path` that exists (a mapping step points at its key)."""
-    node, where = root, yamltree.location(root, filename) if root is not None else Location(filename)
+    node = root
+    where = yamltree.location(root, filename) if root is not None else Location(filename)
     for step in path:
         if isinstance(step, int) and isinstance(node, yamltree.SequenceNode):
             if step >= len(node.value):
@@ -62,6 +64,7 @@ def load_spec(path: Path) -> dict:
     problems = e.problems(data)
     if problems:
         raise InputErrors(
-            [InputError(message, locate(root, p, filename), e.format_path(p)) for p, message in problems]
+            [InputError(message, locate(root, p, filename), e.format_path(p))
+             for p, message in problems]
         )
     return data

@@ -180,11 +180,15 @@ def apply_to_text(doc: Doc, ops: list[Op], expected: dict) -> str:
     try:
         text = splice(doc.text, edits)
     except ValueError:
-        raise RefusedEdit(f"{doc.name}: two changes fall on the same text; edit it by hand") from None
+        raise RefusedEdit(
+            f"{doc.name}: two changes fall on the same text; edit it by hand"
+        ) from None
     try:
         after = yamltree.to_python(yamltree.compose(text, doc.name))
     except InputError as err:
-        raise RefusedEdit(f"the edit of {doc.name} would not parse ({err}); nothing was changed") from None
+        raise RefusedEdit(
+            f"the edit of {doc.name} would not parse ({err}); nothing was changed"
+        ) from None
     if after != expected:
         raise RefusedEdit(f"{doc.name}: the edit would not read as intended (anchors or an "
                           "unusual layout?); change it by hand; nothing was changed")

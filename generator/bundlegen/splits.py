@@ -24,7 +24,8 @@ def percent(text: str, what: str) -> int:
     """A whole percentage from 0 to 100, or a message saying what is wrong with it."""
     text = text.strip()
     if re.fullmatch(r"-\s*\d+(\.\d*)?", text):
-        raise InputError(f"{what}: '{text}' is negative; a share is a whole percentage from 0 to 100")
+        raise InputError(f"{what}: '{text}' is negative; a share is a whole percentage "
+                         "from 0 to 100")
     if re.fullmatch(r"\+?\d+\.\d*|\+?\.\d+", text):
         raise InputError(f"{what}: '{text}' is not a whole number; shares are integer percentages "
                          "(the platform takes nothing else)")
@@ -66,7 +67,8 @@ def parse_steps(text: str) -> list[int]:
                          "version is first exposed at")
     for before, after in pairwise(steps):
         if after <= before:
-            raise InputError(f"--steps {text}: steps must increase strictly ({before} then {after})")
+            raise InputError(f"--steps {text}: steps must increase strictly "
+                             f"({before} then {after})")
     if steps[-1] != 100:
         raise InputError(f"--steps {text}: the last step must be 100 (where the variant is "
                          f"promoted), not {steps[-1]}")

@@ -11,9 +11,10 @@ import importlib.util
 import json
 import sys
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 from bundlegen.errors import BundlegenError
 from bundlegen.paths import template_dir

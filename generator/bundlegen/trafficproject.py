@@ -58,14 +58,16 @@ class State:
         self.project = project_of(build_answers(self.spec))
         if not self.project.realtime or not (folder / SERVING / "databricks.yml").is_file():
             raise InputError(f"{folder}: this project has no real-time endpoint "
-                             "(serving/databricks.yml); the traffic commands have nothing to change")
+                             "(serving/databricks.yml); the traffic commands have nothing "
+                             "to change")
         self.serving = Serving(folder / SERVING)
         # The endpoint bundlegen.yml describes: the template keys it by its name.
         key = self.project.endpoint_name.replace("-", "_")
-        if key not in self.serving.keys():
+        keys = self.serving.keys()  # a list of resource keys: Serving is not a mapping
+        if key not in keys:
             raise InputError(f"{folder / SERVING / 'databricks.yml'}: no endpoint '{key}' "
-                             f"(serving.endpoint_name {self.project.endpoint_name} in {SPEC_FILE}); "
-                             "was it renamed by hand?")
+                             f"(serving.endpoint_name {self.project.endpoint_name} "
+                             f"in {SPEC_FILE}); was it renamed by hand?")
         self.key = key
         p = self.project
         self.variants = [v.name for v in p.variants]
@@ -129,7 +131,8 @@ def _where(label: str) -> str:
 # -------------------------------------------------------------------- the commands
 
 
-def set_split(folder: Path, assignments: Split, endpoint: str | None, target: str | None) -> TrafficEdit:
+def set_split(folder: Path, assignments: Split, endpoint: str | None,
+              target: str | None) -> TrafficEdit:
     st = State(folder)
     st.check_endpoint(endpoint)
     for name, pct in assignments.items():
@@ -326,7 +329,8 @@ def ramp(folder: Path, name: str, steps_text: str | None, off: bool = False) -> 
     ops.append(specedit.ServingKey("ramp", {"variant": name, "steps": rest}))
     summary = [f"Planned a ramp of {name} ({st.key}): {splits.describe(new[''])} committed; "
                f"a newer version behind @{_alias(st, name)} goes live at {first}%, then "
-               f"{', '.join(f'{s}%' for s in rest)}, evaluated at each step, and is promoted at 100%"]
+               f"{', '.join(f'{s}%' for s in rest)}, evaluated at each step, and is promoted "
+               "at 100%"]
     if st.project.ramp_variant and st.project.ramp_variant != name:
         summary.append(f"  it replaces the ramp of {st.project.ramp_variant}")
     wanted = st.wanted(new[""], {r: new[r] for r in st.overrides})
@@ -339,7 +343,8 @@ def _ramp_off(st: State, name: str) -> TrafficEdit:
     planned = st.project.ramp_variant
     if planned != name:
         raise RefusedEdit(f"'{name}' has no ramp plan"
-                          + (f" (the plan is {planned}'s)" if planned else "") + "; nothing was changed")
+                          + (f" (the plan is {planned}'s)" if planned else "")
+                          + "; nothing was changed")
     summary = [f"Dropped the ramp of {name}: its newer versions go live at its committed share "
                f"({st.split[name]}%) and stay there"]
     return _finish(st, [specedit.ServingKey("ramp", None)], None, summary)
@@ -359,7 +364,9 @@ def _finish(st: State, ops: list[specedit.Op], serving_plan: Callable[[Serving],
     problems = e.problems(new_spec)
     if problems:
         lines = "; ".join(f"{e.format_path(path)}: {message}" for path, message in problems)
-        raise RefusedEdit(f"the change would make {SPEC_FILE} invalid ({lines}); nothing was changed")
+        raise RefusedEdit(
+            f"the change would make {SPEC_FILE} invalid ({lines}); nothing was changed"
+        )
     edit = TrafficEdit(root=st.folder, kind="bundlegen project", summary=summary)
     with tempfile.TemporaryDirectory(prefix="bundlegen-") as tmp:
         old = render(build_answers(st.spec), Path(tmp) / "old")

@@ -82,7 +82,9 @@ class _Positions:
                 raise yaml.composer.ComposerError(
                     None, None, f"found undefined alias {event.anchor!r}", event.start_mark
                 )
-            return AliasNode(self.anchors[event.anchor], event.anchor, event.start_mark, event.end_mark)
+            return AliasNode(
+                self.anchors[event.anchor], event.anchor, event.start_mark, event.end_mark
+            )
         anchor = self.peek_event().anchor
         node = Composer.compose_node(self, parent, index)
         node.anchor = anchor
@@ -305,7 +307,8 @@ class Doc:
         def walk(node: Node | None) -> int | None:
             for entry in self.entries(node):
                 value = entry.value
-                if isinstance(value, MappingNode) and not value.flow_style and entry.key is not None:
+                if (isinstance(value, MappingNode) and not value.flow_style
+                        and entry.key is not None):
                     inner = self.entries(value)
                     if inner and self.owns_line(inner[0]) and self.owns_line(entry):
                         step = self.entry_column(inner[0]) - self.entry_column(entry)
@@ -333,7 +336,8 @@ class Doc:
             kind = "mapping" if isinstance(node, MappingNode) else "list"
             where = self.location(node.start_mark.index)
             raise RefusedEdit(
-                f"cannot edit flow-style {kind} {what} at {where.file}:{where.line}; use block style"
+                f"cannot edit flow-style {kind} {what} at {where.file}:{where.line}; "
+                "use block style"
             )
 
     def require_own_line(self, entry: Entry) -> None:
@@ -380,7 +384,8 @@ def identity(node: Node) -> tuple:
     if isinstance(node, MappingNode):
         for name in IDENTITY_KEYS:
             for key, value in node.value:
-                if isinstance(key, ScalarNode) and key.value == name and isinstance(value, ScalarNode):
+                if (isinstance(key, ScalarNode) and key.value == name
+                        and isinstance(value, ScalarNode)):
                     return ("item", name, value.value)
         return ("item", "scalars", json.dumps(_scalar_leaves(node), sort_keys=True))
     if isinstance(node, ScalarNode):
@@ -518,7 +523,9 @@ def data_without(doc: Doc, steps: list[tuple[tuple, Any]]) -> tuple[Any, list[An
             else:
                 taken[order] = container.pop(entry.index)
         except (KeyError, IndexError, AttributeError, TypeError):
-            raise Unverifiable(f"{doc.name}: {describe(steps[order][0])} is not as parsed") from None
+            raise Unverifiable(
+                f"{doc.name}: {describe(steps[order][0])} is not as parsed"
+            ) from None
     return data, taken
 
 
@@ -587,7 +594,9 @@ def scalar_edit(doc: Doc, node: Node, text: str) -> tuple[int, int, str]:
 def _mapping(doc: Doc, node: Node, what: str) -> MappingNode:
     if isinstance(node, AliasNode) or not isinstance(node, MappingNode):
         where = doc.location(node.start_mark.index)
-        raise RefusedEdit(f"{what} at {where} is not a mapping bundlegen can edit; change it by hand")
+        raise RefusedEdit(
+            f"{what} at {where} is not a mapping bundlegen can edit; change it by hand"
+        )
     return node
 
 

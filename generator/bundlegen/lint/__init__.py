@@ -137,10 +137,14 @@ def lint_bundle(bundle: Bundle, schema: Schema, target: str | None = None) -> li
     found += _required_confirmed(missing, views)
     for key, names in per_target.items():
         finding = Finding(*key)
-        if len(names) < len(targets) and names != [None] and len(bundle.target_names) > 1:
-            if f"target {names[0]!r}" not in finding.message:
-                label = "target" if len(names) == 1 else "targets"
-                finding = Finding(*key[:6], f"{finding.message} ({label} {', '.join(names)})")
+        if (
+            len(names) < len(targets)
+            and names != [None]
+            and len(bundle.target_names) > 1
+            and f"target {names[0]!r}" not in finding.message
+        ):
+            label = "target" if len(names) == 1 else "targets"
+            finding = Finding(*key[:6], f"{finding.message} ({label} {', '.join(names)})")
         found.append(finding)
     # A schema warning where a rule reports the same spot says less: keep the rule's.
     ruled = {

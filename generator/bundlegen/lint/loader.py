@@ -105,7 +105,9 @@ class _Converter:
         """`at` is the position of the key holding the node: findings on a mapping or a
         sequence point at its key, where a person looks, rather than at its first item."""
         if id(node) in self.open:
-            line, col = self._syntax(node, path, "an alias refers to the value that contains it (a loop)")
+            line, col = self._syntax(
+                node, path, "an alias refers to the value that contains it (a loop)"
+            )
             return V(None, self.name, line, col)
         done = self.memo.get(id(node))
         if done is not None:  # an alias: the same value, converted once

@@ -186,9 +186,7 @@ def _var_references(v: V | None) -> set[str]:
     for node, _ in refs.strings(v):
         for ref in refs.references(node.v):
             p = refs.parts(ref)
-            if p[0] == "var" and len(p) >= 2:
-                out.add(p[1])
-            elif p[0] == "variables" and len(p) >= 2:
+            if p[0] in ("var", "variables") and len(p) >= 2:
                 out.add(p[1])
     return out
 

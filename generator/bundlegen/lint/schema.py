@@ -32,7 +32,11 @@ _INT_TEXT = re.compile(r"[-+]?[0-9]+")
 _FLOAT_TEXT = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
 # The strings the CLI still reads as booleans in a boolean field (YAML 1.1 words).
 _BOOL_WORDS = frozenset(
-    "true True TRUE false False FALSE y Y yes Yes YES n N no No NO on On ON off Off OFF".split()
+    [
+        "true", "True", "TRUE", "false", "False", "FALSE",
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+        "on", "On", "ON", "off", "Off", "OFF",
+    ]
 )
 _TYPE_WORDS = {
     "object": "a mapping",
@@ -193,11 +197,15 @@ class _Walker:
             self._one(v, s, path)
 
     def _branches(self, v: V, branches: list[dict], path: str) -> None:
-        if isinstance(v.v, str) and _REF.search(v.v):
-            if any(_is_reference_branch(b) for b in branches) or any(
-                _accepts(b, "string") for b in branches
-            ):
-                return  # a ${...} reference may stand for any value
+        if (
+            isinstance(v.v, str)
+            and _REF.search(v.v)
+            and (
+                any(_is_reference_branch(b) for b in branches)
+                or any(_accepts(b, "string") for b in branches)
+            )
+        ):
+            return  # a ${...} reference may stand for any value
         own = kind_of(v)
         if any(b == {} for b in branches):
             return
@@ -235,26 +243,31 @@ class _Walker:
                         f"{_where(path)}expected {expected}, found {_found(v)}",
                     )
                 return
-        if "enum" in s and not isinstance(v.v, (dict, list)):
-            if (
-                not (isinstance(v.v, str) and _REF.search(v.v))
-                and v.v not in s["enum"]
-                and str(v.v) not in [str(e) for e in s["enum"]]
-            ):
-                allowed = ", ".join(str(e) for e in s["enum"])
-                self.warn(
-                    v, path, "invalid-enum", f"{_where(path)}{_value(v)} is not one of: {allowed}"
-                )
+        if (
+            "enum" in s
+            and not isinstance(v.v, (dict, list))
+            and not (isinstance(v.v, str) and _REF.search(v.v))
+            and v.v not in s["enum"]
+            and str(v.v) not in [str(e) for e in s["enum"]]
+        ):
+            allowed = ", ".join(str(e) for e in s["enum"])
+            self.warn(
+                v, path, "invalid-enum", f"{_where(path)}{_value(v)} is not one of: {allowed}"
+            )
         if "const" in s and v.v != s["const"] and not isinstance(v.v, (dict, list)):
             self.warn(v, path, "invalid-enum", f"{_where(path)}{_value(v)} must be {s['const']!r}")
-        if "pattern" in s and isinstance(v.v, str) and not _REF.search(v.v):
-            if not self.schema.matches_pattern(s["pattern"], v.v):
-                self.warn(
-                    v,
-                    path,
-                    "wrong-type",
-                    f"{_where(path)}{_value(v)} does not match {s['pattern']}",
-                )
+        if (
+            "pattern" in s
+            and isinstance(v.v, str)
+            and not _REF.search(v.v)
+            and not self.schema.matches_pattern(s["pattern"], v.v)
+        ):
+            self.warn(
+                v,
+                path,
+                "wrong-type",
+                f"{_where(path)}{_value(v)} does not match {s['pattern']}",
+            )
         if v.is_map:
             self._object(v, s, path)
         elif v.is_seq and "items" in s and isinstance(s["items"], dict):
