@@ -302,6 +302,42 @@ def undefined_resource(ctx: TargetContext) -> Iterator[Finding]:
 
 
 @rule(
+    "duplicate-resource-key",
+    ERROR,
+    "Two resources share a key (`jobs.etl` and `pipelines.etl`), or one resource is written in "
+    "two files; the CLI refuses both (target overrides may repeat a key).",
+)
+def duplicate_resource_key(ctx: TargetContext) -> Iterator[Finding]:
+    # Checked on the files as written, before target overrides merge, as the CLI does: the
+    # key alone names a resource for `bundle run`, so it must be unique across types and files.
+    first: dict[str, tuple[str, V, tuple[int, int]]] = {}
+    for f in ctx.bundle.files:
+        res = f.root.get("resources") if f.root is not None else None
+        if res is None or not res.is_map:
+            continue
+        for rtype, group in res.items():
+            if not group.is_map:
+                continue
+            for key, value in group.items():
+                at = group.key_loc(key)
+                if key not in first:
+                    first[key] = (rtype, value, at)
+                    continue
+                rtype0, value0, at0 = first[key]
+                where = f"{value0.file}:{at0[0]}:{at0[1]}"
+                what = (
+                    f"resource {rtype}.{key} is also written at {where}; write each resource "
+                    "in one file"
+                    if rtype == rtype0
+                    else f"{rtype}.{key} has the same key as {rtype0}.{key} at {where}; "
+                    "resource keys must be unique across types"
+                )
+                yield ctx.finding(
+                    "duplicate-resource-key", value, f"resources.{rtype}.{key}", what, at=at
+                )
+
+
+@rule(
     "run-as-conflict",
     ERROR,
     "`run_as` sets both `user_name` and `service_principal_name`; it must name one.",
