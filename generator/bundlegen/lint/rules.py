@@ -416,6 +416,92 @@ def dev_unpaused_schedule(ctx: TargetContext) -> Iterator[Finding]:
             stack.extend((c, join(path, i)) for i, c in enumerate(node.v))
 
 
+@rule(
+    "job-task-reference",
+    ERROR,
+    "A job task's `depends_on` names a task the job does not have, tasks depend on each other "
+    "in a cycle, or a `job_cluster_key` or `environment_key` names a job cluster or environment "
+    "the job does not define; the Jobs API refuses the job.",
+)
+def job_task_reference(ctx: TargetContext) -> Iterator[Finding]:
+    for key, job in ctx.resources("jobs"):
+        path = f"resources.jobs.{key}"
+        tasks = _items(job, "tasks")
+        # A key that only the workspace can resolve (None here) makes its set unknowable.
+        defined = {
+            field: {_text(ctx, x.get(field)) for x in _items(job, holder)}
+            for field, holder in (
+                ("job_cluster_key", "job_clusters"),
+                ("environment_key", "environments"),
+            )
+        }
+        names = {_text(ctx, t.get("task_key")) for t in tasks}
+        edges: dict[str, list[str]] = {}
+        for i, task in enumerate(tasks):
+            tpath = f"{path}.tasks[{i}]"
+            name = _text(ctx, task.get("task_key"))
+            for j, dep in enumerate(_items(task, "depends_on")):
+                dep_key = dep.get("task_key")
+                target = _text(ctx, dep_key)
+                if target is None:
+                    continue
+                if target not in names and None not in names:
+                    yield ctx.finding(
+                        "job-task-reference",
+                        dep_key,
+                        f"{tpath}.depends_on[{j}].task_key",
+                        f"task {name or i!r} depends on {target!r}: job {key!r} has no such task",
+                    )
+                elif name is not None:
+                    edges.setdefault(name, []).append(target)
+            inner = task.get("for_each_task", "task")
+            for t, tp in ((task, tpath), (inner, f"{tpath}.for_each_task.task")):
+                if t is None or not t.is_map:
+                    continue
+                for field, known in defined.items():
+                    ref = t.get(field)
+                    value = _text(ctx, ref)
+                    if value is not None and value not in known and None not in known:
+                        what = "job cluster" if field == "job_cluster_key" else "environment"
+                        yield ctx.finding(
+                            "job-task-reference",
+                            ref,
+                            f"{tp}.{field}",
+                            f"{field} {value!r}{_via(ref, value)}: job {key!r} defines no "
+                            f"{what} with that key",
+                        )
+        reported: set[str] = set()
+        for i, task in enumerate(tasks):
+            name = _text(ctx, task.get("task_key"))
+            if name is None or name in reported:
+                continue
+            cycle = _find_cycle(name, edges)
+            if cycle and cycle[0] == name:
+                reported.update(cycle)
+                yield ctx.finding(
+                    "job-task-reference",
+                    task.get("task_key"),
+                    f"{path}.tasks[{i}].depends_on",
+                    f"tasks of job {key!r} depend on each other in a cycle: "
+                    + " -> ".join(cycle + [name]),
+                )
+
+
+def _items(v: V | None, field: str) -> list[V]:
+    seq = v.get(field) if v is not None else None
+    return [x for x in seq.v if x.is_map] if seq is not None and seq.is_seq else []
+
+
+def _via(v: V, value: str) -> str:
+    return "" if v.v == value else f" (from {v.v})"
+
+
+def _text(ctx: TargetContext, v: V | None) -> str | None:
+    """A key's value when it is known in this target (a literal or a resolved reference)."""
+    value = ctx.resolve(v) if v is not None else None
+    return value if isinstance(value, str) else None
+
+
 ENGINES = ("terraform", "direct")
 
 
