@@ -382,6 +382,27 @@ def dev_unpaused_preset(ctx: TargetContext) -> Iterator[Finding]:
 
 
 @rule(
+    "production-dev-pipeline",
+    ERROR,
+    "A `mode: production` target deploys a pipeline with `development: true`, which the CLI "
+    "refuses.",
+)
+def production_dev_pipeline(ctx: TargetContext) -> Iterator[Finding]:
+    if ctx.resolve(ctx.get("bundle", "mode")) != "production":
+        return
+    for key, pipeline in ctx.resources("pipelines"):
+        dev = pipeline.get("development")
+        if dev is not None and ctx.resolve(dev) in (True, "true"):
+            yield ctx.finding(
+                "production-dev-pipeline",
+                dev,
+                f"resources.pipelines.{key}.development",
+                f"target {ctx.target!r} is in production mode, where the CLI refuses a pipeline "
+                "in development mode",
+            )
+
+
+@rule(
     "dev-unpaused-schedule",
     WARNING,
     "A `mode: development` target deploys a schedule or trigger with "
