@@ -26,10 +26,10 @@ AZURE_2 = "https://adb-6543210987654321.3.azuredatabricks.net"
 
 REAL = sorted(p.parent.relative_to(REAL_BUNDLES).as_posix() for p in REAL_BUNDLES.rglob("databricks.yml"))
 
-# Bundles with no target at all (no `targets:`, or one holding only comments). add-region
-# gives them a minimal first target; remove-region then refuses to remove it, because it is
-# the bundle's last target (a bundle keeps at least one region). Their round trip is checked
-# one region later: a second region is added and removed again.
+# Bundles with no target at all (no `targets:`, or one holding only comments). The CLI
+# deploys them to an implicit target named `default`; add-region writes it out as
+# `default: {default: true}` beside the new target, so `bundle deploy` still goes where it
+# went, and remove-region takes both out again.
 NO_TARGETS = {
     "contrib/databricks_ingestion_monitoring/cdc_connector_monitoring_dab",
     "contrib/databricks_ingestion_monitoring/generic_sdp_monitoring_dab",
@@ -87,11 +87,10 @@ def test_every_real_bundle_takes_a_region_and_gives_it_back_byte_for_byte(real, 
     assert _schema(folder, target, source) <= schema_before  # no new schema error
 
     if bundle in NO_TARGETS:
-        refused = run("remove-region", name, "--project-dir", folder)
-        assert refused.exit_code == 2
-        assert f"'{target}' is the bundle's last target" in refused.stderr
-        assert run("add-region", second, "--host", second_url, "--project-dir", folder).exit_code == 0
-        name, before = second, added
+        targets = yaml.safe_load((folder / "databricks.yml").read_text())["targets"]
+        assert list(targets) == ["default", target]
+        assert targets["default"] == {"default": True}
+        assert "its implicit target is now written out as 'default'" in result.stderr
 
     result = run("remove-region", name, "--project-dir", folder)
     assert result.exit_code == 0, result.output + result.stderr
@@ -187,6 +186,51 @@ def test_a_file_without_a_final_line_break(tmp_path):
     )
     assert run("remove-region", "eu-west-1", "--project-dir", tmp_path).exit_code == 0
     assert (tmp_path / "databricks.yml").read_text() == original
+
+
+NO_TARGET_FILES = {
+    "ends with a line break": "bundle:\n  name: a\n",
+    "ends with a blank line": "bundle:\n  name: a\n\n",
+    "ends without a line break": "bundle:\n  name: a",
+    "has CRLF line breaks": "bundle:\r\n  name: a\r\n",
+    "ends with a comment": "bundle:\n  name: a\n# the end\n",
+    "has an empty targets key": "bundle:\n  name: a\ntargets:\n",
+    "has targets with only comments": "bundle:\n  name: a\n\ntargets:\n#  dev:\n#    mode: development\n",
+    "has an empty targets key in the middle": "bundle:\n  name: a\ntargets:  # none yet\nresources: {}\n",
+}
+
+
+@pytest.mark.parametrize("text", NO_TARGET_FILES.values(), ids=NO_TARGET_FILES)
+def test_a_bundle_without_targets_keeps_deploying_where_it_did(tmp_path, text):
+    (tmp_path / "databricks.yml").write_bytes(text.encode())
+
+    added = run("add-region", "eu-west-1", "--host", AWS, "--project-dir", tmp_path)
+
+    assert added.exit_code == 0, added.stderr
+    data = yaml.safe_load((tmp_path / "databricks.yml").read_text())
+    # The implicit target the CLI deployed to, written out and still the default.
+    assert data["targets"] == {"default": {"default": True}, "eu-west-1": {"workspace": {"host": AWS}}}
+    assert schema_errors(tmp_path / "databricks.yml") == []
+    listed = json.loads(run("regions", "--format", "json", "--project-dir", tmp_path).stdout)
+    assert [r["target"] for r in listed["regions"]] == ["eu-west-1"]
+
+    removed = run("remove-region", "eu-west-1", "--project-dir", tmp_path)
+
+    assert removed.exit_code == 0, removed.stderr
+    assert (tmp_path / "databricks.yml").read_bytes() == text.encode()
+
+
+def test_a_written_out_implicit_target_with_settings_of_its_own_stays(tmp_path):
+    (tmp_path / "databricks.yml").write_text(
+        f"bundle:\n  name: a\ntargets:\n  default:\n    default: true\n    mode: development\n"
+        f"  eu-west-1:\n    workspace:\n      host: {AWS}\n"
+    )
+
+    assert run("remove-region", "eu-west-1", "--project-dir", tmp_path).exit_code == 0
+
+    assert yaml.safe_load((tmp_path / "databricks.yml").read_text())["targets"] == {
+        "default": {"default": True, "mode": "development"}
+    }
 
 
 def test_a_target_spread_over_included_files_is_copied_in_each(real):

@@ -8,7 +8,9 @@ deletes exactly those lines again. Choices (docs/decisions/regions-of-any-bundle
 - reference target (`--from` default, and the bundle's *primary*): the first target with
   `mode: production`, else the `default: true` target, else the first target;
 - new target name: `prod-<region>` when the reference is a production target, else `<region>`;
-- a bundle without targets gets a minimal one: `{workspace: {host}}`.
+- a bundle without targets gets its implicit target written out, `default: {default: true}`,
+  so `bundle deploy` still goes where it went, and a minimal new one: `{workspace: {host}}`;
+  remove-region takes both out again.
 """
 
 from __future__ import annotations
@@ -246,15 +248,16 @@ def add(folder: Path, name: str, host: str, source: str | None = None,
     changes = ChangeSet(root=folder, action="add", region=name, target=new, kind="bundle",
                         source=src.name if src else None)
     if src is None:
+        if new == IMPLICIT:
+            raise InputError(f"'{IMPLICIT}' names the bundle's implicit target; choose another "
+                             "name with --target-name", field="--target-name")
         rel, text = _add_minimal(bundle, new, host)
-        _check_added(bundle, rel, text, new, {"workspace": {"host": host}})
+        _check_added(bundle, rel, text, new, {"workspace": {"host": host}}, implicit=True)
         changes.changes.append(FileChange(rel, bundle.docs[rel].text, text))
-        # Without targets the CLI deploys to an implicit target named "default"; with one
-        # target, it deploys to that one.
         changes.warnings.append(
-            f"{bundle.display(bundle.root)} had no targets, so `databricks bundle deploy` used "
-            f"the top-level workspace; now it deploys to '{new}'. Add a target for the "
-            "original workspace to keep deploying there"
+            f"{bundle.display(bundle.root)} had no targets: its implicit target is now written "
+            f"out as '{IMPLICIT}' (default: true), so `databricks bundle deploy` still deploys "
+            f"where it did; deploy the new region with -t {new}"
         )
         return changes
     with_host = [rel for rel, e in src.places if _host_entry(bundle.docs[rel], e) is not None]
@@ -401,16 +404,27 @@ def _add_minimal(bundle: Bundle, new: str, host: str) -> tuple[str, str]:
         unit = doc.indent_unit()
         col = doc.column(key.start_mark.index)
         at = doc.line_end(doc.line_of(key.start_mark.index))
-        block = _minimal(new, host, col + unit, unit)
+        block = _implicit(col + unit, unit) + _minimal(new, host, col + unit, unit)
         return rel, splice(doc.text, [insertion(doc, at, block)])
     rel = bundle.root
     doc = bundle.docs[rel]
     if not isinstance(doc.root, MappingNode) or doc.root.flow_style:
         raise RefusedEdit(f"{doc.name}: the top level is not a block mapping; add a target by hand")
     unit = doc.indent_unit()
-    blank = "" if not doc.text or doc.is_blank(doc.nlines - 1) else "\n"
-    block = f"{blank}targets:\n{_minimal(new, host, unit, unit)}"
+    # Always one blank line before, so that remove-region knows what to take out again.
+    blank = "\n" if doc.text else ""
+    block = f"{blank}targets:\n{_implicit(unit, unit)}{_minimal(new, host, unit, unit)}"
     return rel, splice(doc.text, [insertion(doc, len(doc.text), block)])
+
+
+# Without targets the CLI deploys to an implicit target of this name; written out with
+# `default: true` it keeps being where `bundle deploy` goes (with the same state path).
+IMPLICIT = "default"
+
+
+def _implicit(col: int, unit: int) -> str:
+    pad = " " * col
+    return f"{pad}{IMPLICIT}:\n{pad}{' ' * unit}default: true\n"
 
 
 def _minimal(new: str, host: str, col: int, unit: int) -> str:
@@ -418,16 +432,21 @@ def _minimal(new: str, host: str, col: int, unit: int) -> str:
     return f"{pad}{new}:\n{pad}{' ' * unit}workspace:\n{pad}{' ' * 2 * unit}host: {host}\n"
 
 
-def _check_added(bundle: Bundle, rel: str, text: str, new: str, expected: Any) -> None:
-    """The file must read as before plus exactly targets.<new> = expected."""
+def _check_added(bundle: Bundle, rel: str, text: str, new: str, expected: Any,
+                 implicit: bool = False) -> None:
+    """The file must read as before plus exactly targets.<new> = expected (and, with
+    implicit, the implicit target written out)."""
     before = bundle.data[rel]
+    steps = [(("targets",), new)] + ([(("targets",), IMPLICIT)] if implicit else [])
     try:
         after_doc = Doc(text, bundle.docs[rel].name)
-        rest, taken = data_without(after_doc, [(("targets",), new)])
+        rest, taken = data_without(after_doc, steps)
     except (Unverifiable, InputError) as err:
         raise RefusedEdit(
             f"the edit did not come out as planned ({err}); nothing was changed"
         ) from None
+    if implicit and taken[1:] == [{"default": True}]:
+        taken = taken[:1]
     if isinstance(rest, dict) and rest.get("targets") == {} and not (before or {}).get("targets"):
         if "targets" in (before or {}):
             rest["targets"] = before["targets"]
@@ -477,6 +496,14 @@ def remove(folder: Path, name: str, target_name: str | None = None) -> ChangeSet
         )
     changes = ChangeSet(root=folder, action="remove", region=name, target=target.name,
                         kind="bundle")
+    implicit = _only_implicit_left(bundle, target)
+    if implicit is not None:
+        changes.changes.append(_remove_all_targets(bundle, implicit))
+        changes.warnings.append(
+            f"the bundle is back to no targets: '{IMPLICIT}' (default: true) was its implicit "
+            "target written out, and the CLI defines it again by itself"
+        )
+        return changes
     for rel, entry in target.places:
         doc = bundle.docs[rel]
         doc.require_block(entry.parent, "'targets'")
@@ -492,6 +519,56 @@ def remove(folder: Path, name: str, target_name: str | None = None) -> ChangeSet
                               "values of this file; nothing was changed")
         changes.changes.append(FileChange(rel, doc.text, text))
     return changes
+
+
+def _only_implicit_left(bundle: Bundle, target: Target) -> str | None:
+    """The file whose `targets` would hold only `default: {default: true}` once target is
+    gone (what add-region writes into a bundle without targets), else None."""
+    others = [t for t in bundle.targets.values() if t is not target]
+    if len(others) != 1 or others[0].name != IMPLICIT or others[0].data != {"default": True}:
+        return None
+    places = {rel for rel, _ in others[0].places + target.places}
+    if len(places) != 1 or len(bundle.holders) != 1:
+        return None
+    rel = places.pop()
+    doc = bundle.docs[rel]
+    return rel if len(doc.entries(yamltree.get(doc.root, "targets"))) == 2 else None
+
+
+def _remove_all_targets(bundle: Bundle, rel: str) -> FileChange:
+    """The targets out of the file, checked to change nothing else. A bare `targets:` that
+    ends the file after a blank line is what add-region appended: it goes with one blank
+    line; any other `targets` key was there before and keeps its line."""
+    doc = bundle.docs[rel]
+    entry = doc.find(doc.root, "targets")
+    expected = dict(bundle.data[rel])
+    line = doc.line_of(doc.start(entry))
+    appended = (
+        doc.entries(doc.root)[-1].key is entry.key
+        and doc.entry_column(entry) == 0
+        and line > 0
+        and doc.is_blank(line - 1)
+        and doc.line_text(line) == "targets:"
+        and doc.span(entry)[1] == len(doc.text)
+    )
+    if appended:
+        start, end = doc.line_start(line - 1), doc.span(entry)[1]
+        if end == len(doc.text) and not doc.text.endswith(("\n", "\r")):
+            start -= 2 if doc.text[start - 2 : start] == "\r\n" else 1
+        edits = [(start, end, "")]
+        del expected["targets"]
+    else:
+        edits = [deletion(doc, e) for e in doc.entries(entry.value)]
+        expected["targets"] = None
+    text = splice(doc.text, edits)
+    try:
+        ok = yamltree.to_python(yamltree.compose(text, doc.name)) == expected
+    except InputError:
+        ok = False
+    if not ok:
+        raise RefusedEdit(f"{doc.name}: removing its targets would change other values of "
+                          "this file; nothing was changed")
+    return FileChange(rel, doc.text, text)
 
 
 # -------------------------------------------------------------------- listing
