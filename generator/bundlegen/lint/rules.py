@@ -245,13 +245,13 @@ def required_variable(ctx: TargetContext) -> Iterator[Finding]:
             continue
         if definition.get("lookup") is not None and definition.v["lookup"].v is not None:
             continue
-        where = f"in target {ctx.target!r}" if ctx.target else "(the bundle has no targets)"
+        # No target in the message: one finding then stands for every target that has it.
         yield ctx.finding(
             "required-variable",
             definition,
             f"variables.{name}",
-            f"variable {name!r} has no default and no value {where}: pass --var {name}=... or "
-            f"BUNDLE_VAR_{name}, or set a default",
+            f"variable {name!r} has no default, no lookup and no value set by the target: pass "
+            f"--var {name}=... or BUNDLE_VAR_{name}, or set a default",
         )
 
 
@@ -282,13 +282,12 @@ def undefined_resource(ctx: TargetContext) -> Iterator[Finding]:
                 continue
             if ctx.get("resources", p[1], p[2]) is not None:
                 continue
-            where = f" in target {ctx.target!r}" if ctx.target else ""
             if python:
                 yield ctx.finding(
                     "undefined-resource",
                     v,
                     path,
-                    f"${{{ref}}}: no resource {p[1]}.{p[2]} in the YAML{where} (it may come from "
+                    f"${{{ref}}}: no resource {p[1]}.{p[2]} in the YAML (it may come from "
                     "the bundle's Python code)",
                     severity=WARNING,
                 )
@@ -297,7 +296,7 @@ def undefined_resource(ctx: TargetContext) -> Iterator[Finding]:
                     "undefined-resource",
                     v,
                     path,
-                    f"${{{ref}}}: no resource {p[1]}.{p[2]} is defined{where}",
+                    f"${{{ref}}}: no resource {p[1]}.{p[2]} is defined",
                 )
 
 
