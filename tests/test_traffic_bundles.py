@@ -245,3 +245,26 @@ def test_a_bundle_without_serving_endpoints_says_so(tmp_path):
     result = traffic(tmp_path, "set", "a=100")
     assert result.exit_code == 2
     assert "the bundle has no model_serving_endpoints" in result.output
+
+
+def test_an_unnamed_served_entity_goes_by_the_name_the_api_gives_it(tmp_path):
+    # Unnamed, a served entity of ml.fraud.model version 3 is `model-3` in routes.
+    (tmp_path / "databricks.yml").write_text(
+        "bundle:\n  name: unnamed\n"
+        "resources:\n  model_serving_endpoints:\n    scoring:\n      name: scoring\n"
+        "      config:\n        served_entities:\n"
+        "          - {entity_name: ml.fraud.model, entity_version: '3', workload_size: Small, scale_to_zero_enabled: true}\n"
+        "          - {entity_name: ml.fraud.model, entity_version: '4', workload_size: Small, scale_to_zero_enabled: true}\n"
+        "        traffic_config:\n          routes:\n"
+        "            - {served_entity_name: model-3, traffic_percentage: 80}\n"
+        "            - {served_entity_name: model-4, traffic_percentage: 20}\n")
+
+    shown = traffic(tmp_path, "show")
+    assert shown.output == (
+        "(no targets): endpoint scoring (scoring)\n"
+        "  model-3  80%  ml.fraud.model version 3\n"
+        "  model-4  20%  ml.fraud.model version 4\n")
+
+    assert traffic(tmp_path, "set", "model-3=50", "model-4=50").exit_code == 0
+    assert "{served_entity_name: model-4, traffic_percentage: 50}" in (tmp_path / "databricks.yml").read_text()
+    assert lint(tmp_path).findings == []

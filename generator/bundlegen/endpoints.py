@@ -24,6 +24,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from bundlegen import yamltree
 from bundlegen.bundleregions import Bundle, read_bundle
 from bundlegen.errors import InputError, RefusedEdit
+from bundlegen.servednames import served_name
 from bundlegen.splits import Split
 from bundlegen.yamledit import (
     Doc,
@@ -233,16 +234,16 @@ def _view(target: str | None, key: str, data: Any) -> View:
     routes = [(_route_name(r), r.get("traffic_percentage"))
               for r in (traffic.get("routes") or []) if isinstance(r, dict)]
     by_name = dict(routes)
-    variants = [
-        Variant(
-            name=str(e.get("name") or e.get("model_name") or e.get("entity_name")),
+    variants = []
+    for e in entities:
+        name = served_name(e) or str(e.get("model_name") or e.get("entity_name"))
+        version = e.get("entity_version") or e.get("model_version")
+        variants.append(Variant(
+            name=name,
             entity=e.get("entity_name") or e.get("model_name"),
-            version=None if (e.get("entity_version") or e.get("model_version")) is None
-            else str(e.get("entity_version") or e.get("model_version")),
-            traffic=by_name.get(e.get("name")),
-        )
-        for e in entities
-    ]
+            version=None if version is None else str(version),
+            traffic=by_name.get(name),
+        ))
     name = data.get("name") if isinstance(data.get("name"), str) else key
     return View(target, key, name, variants, routes)
 
@@ -438,11 +439,6 @@ def _only(serving: Serving, key: str, path: tuple,
     return out
 
 
-def _entity_name(doc: Doc, item: Any) -> str | None:
-    found = doc.find(item, "name")
-    return found.value.value if found is not None and isinstance(found.value, ScalarNode) else None
-
-
 def plan_add_variant(serving: Serving, key: str, name: str, alias: str, pct: int,
                      wanted: dict[str | None, Split], first_alias: str) -> Plan:
     """Add a served entity (a copy of the first one's text with the name and the version
@@ -579,20 +575,21 @@ def plan_remove_variant(serving: Serving, key: str, name: str,
     removed = False
     for path, what in ((ENTITIES, "served entities"), (ROUTES, "routes")):
         for place, doc, _node, pypath, items in _only(serving, key, path, what):
-            routes = _dig_list(serving.bundle.data[place.rel], pypath)
+            listed = _dig_list(serving.bundle.data[place.rel], pypath)
             for entry in items:
+                item = listed[entry.index] if entry.index < len(listed) else {}
                 if path == ENTITIES:
-                    named = _entity_name(doc, entry.value)
+                    named = served_name(item) if isinstance(item, dict) else None
                 else:
-                    named = _route_name(routes[entry.index]) if entry.index < len(routes) else None
+                    named = _route_name(item) if isinstance(item, dict) else None
                 if named == name:
                     doc.require_own_line(entry)
                     plan.edit(place.rel, deletion(doc, entry))
                     plan.drops.setdefault(place.rel, []).append(pypath + (entry.index,))
                     removed = True
                 elif path == ROUTES:
-                    share = _share(wanted, place, routes[entry.index])
-                    if share != routes[entry.index].get("traffic_percentage"):
+                    share = _share(wanted, place, item)
+                    if share != item.get("traffic_percentage"):
                         plan.values.setdefault(place.rel, []).append(
                             (pypath + (entry.index, "traffic_percentage"), share))
     if not removed:

@@ -15,6 +15,7 @@ from bundlegen.lint import refs
 from bundlegen.lint.findings import ERROR, WARNING, Finding
 from bundlegen.lint.loader import Bundle
 from bundlegen.lint.values import V, join
+from bundlegen.servednames import served_name
 
 
 @dataclass(frozen=True)
@@ -609,14 +610,15 @@ def _routes(config: V) -> list[V]:
 @rule(
     "serving-route-unknown",
     ERROR,
-    "A traffic route names a served entity the endpoint does not have.",
+    "A traffic route names a served entity the endpoint does not have (an unnamed entity goes "
+    "by the name the API gives it, `<model>-<version>`).",
 )
 def serving_route_unknown(ctx: TargetContext) -> Iterator[Finding]:
     for path, config in _endpoints(ctx):
         field, items = _served(config)
-        names = [ctx.resolve(item.get("name")) for item in items]
-        if not items or any(n is None or n is refs.UNRESOLVED for n in names):
-            continue  # unnamed entities get a generated name: nothing to compare with
+        names = [_served_name(ctx, item) for item in items]
+        if not items or None in names:
+            continue  # a name only the workspace knows: nothing to compare with
         for i, route in enumerate(_routes(config)):
             for key in ("served_entity_name", "served_model_name"):
                 target_v = route.get(key)
@@ -631,6 +633,21 @@ def serving_route_unknown(ctx: TargetContext) -> Iterator[Finding]:
                         f"route to {target!r}, but the endpoint serves only "
                         f"{', '.join(repr(n) for n in names)}",
                     )
+
+
+def _served_name(ctx: TargetContext, item: V) -> str | None:
+    """The route name of a served entity in this target (its own or the API's default)."""
+    values: dict = {}
+    for key in ("name", "entity_name", "entity_version", "model_name", "model_version"):
+        value = ctx.resolve(item.get(key))
+        if value is refs.UNRESOLVED:
+            return None
+        values[key] = value
+    external = ctx.resolve(item.get("external_model", "name"))
+    if external is refs.UNRESOLVED:
+        return None
+    values["external_model"] = {"name": external}
+    return served_name(values)
 
 
 @rule(
