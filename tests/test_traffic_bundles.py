@@ -265,6 +265,8 @@ def test_an_unnamed_served_entity_goes_by_the_name_the_api_gives_it(tmp_path):
         "  model-3  80%  ml.fraud.model version 3\n"
         "  model-4  20%  ml.fraud.model version 4\n")
 
+    unchanged = traffic(tmp_path, "set", "model-3=80", "model-4=20", "--dry-run")
+    assert unchanged.output.startswith("Nothing to change: endpoint scoring")
     assert traffic(tmp_path, "set", "model-3=50", "model-4=50").exit_code == 0
     assert "{served_entity_name: model-4, traffic_percentage: 50}" in (tmp_path / "databricks.yml").read_text()
     assert lint(tmp_path).findings == []

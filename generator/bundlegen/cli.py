@@ -247,10 +247,10 @@ def _edited(edit, dry_run: bool) -> None:
 
     for warning in edit.warnings:
         click.echo(f"warning: {warning}", err=True)
-    if dry_run:
+    if dry_run and edit.changes:
         click.echo(edit.diff(), nl=False)
         return
-    if edit.changes:
+    if edit.changes and not dry_run:
         commit(edit)
     for line in edit.summary:
         click.echo(line)
