@@ -338,6 +338,32 @@ def duplicate_resource_key(ctx: TargetContext) -> Iterator[Finding]:
 
 
 @rule(
+    "several-default-targets",
+    WARNING,
+    "More than one target has `default: true`; the CLI then refuses every command run "
+    "without `-t`.",
+)
+def several_default_targets(ctx: TargetContext) -> Iterator[Finding]:
+    targets = ctx.bundle.merged.get("targets") if ctx.bundle.merged is not None else None
+    if targets is None or not targets.is_map:
+        return
+    defaults = [
+        (name, t.get("default"))
+        for name, t in targets.items()
+        if t.is_map and t.get("default") is not None and t.v["default"].v is True
+    ]
+    names = ", ".join(name for name, _ in defaults)
+    for name, flag in defaults[1:]:
+        yield ctx.finding(
+            "several-default-targets",
+            flag,
+            f"targets.{name}.default",
+            f"targets {names} are all marked default: true; the CLI refuses any command "
+            "without -t (keep one default)",
+        )
+
+
+@rule(
     "run-as-conflict",
     ERROR,
     "`run_as` sets both `user_name` and `service_principal_name`; it must name one.",
