@@ -112,7 +112,7 @@ def read_bundle(folder: Path) -> Bundle:
     root_path = find_root(folder)
     root = root_path.name
     docs = {root: _doc(folder, root)}
-    data = {root: yamltree.to_python(yamltree.compose(docs[root].text, docs[root].name))}
+    data = {root: yamltree.load(docs[root].text, docs[root].name)}
     includes = data[root].get("include") if isinstance(data[root], dict) else None
     for pattern in includes if isinstance(includes, list) else []:
         if not isinstance(pattern, str):
@@ -123,7 +123,7 @@ def read_bundle(folder: Path) -> Bundle:
                 continue
             text = read_text(Path(path), str(folder / rel))
             docs[rel] = Doc(text, str(folder / rel))
-            data[rel] = yamltree.to_python(yamltree.compose(text, docs[rel].name))
+            data[rel] = yamltree.load(text, docs[rel].name)
     targets: dict[str, Target] = {}
     holders = []
     for rel, doc in docs.items():
@@ -511,7 +511,7 @@ def remove(folder: Path, name: str, target_name: str | None = None) -> ChangeSet
         text = splice(doc.text, [deletion(doc, entry)])
         try:
             expected, _ = data_without(doc, [(("targets",), target.name)])
-            ok = yamltree.to_python(yamltree.compose(text, doc.name)) == expected
+            ok = _reads_as(doc, text, expected)
         except (Unverifiable, InputError):
             ok = False
         if not ok:
@@ -552,23 +552,24 @@ def _remove_all_targets(bundle: Bundle, rel: str) -> FileChange:
         and doc.span(entry)[1] == len(doc.text)
     )
     if appended:
-        start, end = doc.line_start(line - 1), doc.span(entry)[1]
-        if end == len(doc.text) and not doc.text.endswith(("\n", "\r")):
-            start -= 2 if doc.text[start - 2 : start] == "\r\n" else 1
-        edits = [(start, end, "")]
+        edits = [deletion(doc, entry, start=doc.line_start(line - 1))]
         del expected["targets"]
     else:
         edits = [deletion(doc, e) for e in doc.entries(entry.value)]
         expected["targets"] = None
     text = splice(doc.text, edits)
-    try:
-        ok = yamltree.to_python(yamltree.compose(text, doc.name)) == expected
-    except InputError:
-        ok = False
-    if not ok:
+    if not _reads_as(doc, text, expected):
         raise RefusedEdit(f"{doc.name}: removing its targets would change other values of "
                           "this file; nothing was changed")
     return FileChange(rel, doc.text, text)
+
+
+def _reads_as(doc: Doc, text: str, expected: Any) -> bool:
+    """True if the edited text of doc reads as the data expected (not if it does not parse)."""
+    try:
+        return yamltree.load(text, doc.name) == expected
+    except InputError:
+        return False
 
 
 # -------------------------------------------------------------------- listing

@@ -291,7 +291,7 @@ class Plan:
         for rel, text in texts.items():
             doc = self.serving.docs[rel]
             try:
-                after = yamltree.to_python(yamltree.compose(text, doc.name))
+                after = yamltree.load(text, doc.name)
             except InputError as err:
                 raise RefusedEdit(
                     f"the edit would not parse ({err}); nothing was changed"

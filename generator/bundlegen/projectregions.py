@@ -257,7 +257,7 @@ def project(folder: Path):
 
 
 def _data(path: Path):
-    return yamltree.to_python(yamltree.compose(read_text(path, str(path)), str(path)))
+    return yamltree.load(read_text(path, str(path)), str(path))
 
 
 def _targets(path: Path) -> dict:

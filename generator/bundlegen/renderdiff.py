@@ -213,7 +213,7 @@ def check_added(before: Doc, after: Doc, where: list[tuple[tuple, Any]],
         raise RefusedEdit(
             f"the edit did not come out as planned ({err}); nothing was changed"
         ) from None
-    original = yamltree.to_python(yamltree.compose(before.text, before.name))
+    original = yamltree.load(before.text, before.name)
     if rest != original or taken != expected:
         raise RefusedEdit(
             f"{before.name}: inserting the region would change other values of this file "
@@ -230,7 +230,7 @@ def check_removed(before: Doc, after_text: str, where: list[tuple[tuple, Any]]) 
         raise RefusedEdit(
             f"the edit did not come out as planned ({err}); nothing was changed"
         ) from None
-    if yamltree.to_python(yamltree.compose(after_text, before.name)) != expected:
+    if yamltree.load(after_text, before.name) != expected:
         raise RefusedEdit(
             f"{before.name}: removing the region would change other values of this file "
             "(anchors or merge keys shared with its entries?); nothing was changed"

@@ -184,7 +184,7 @@ def apply_to_text(doc: Doc, ops: list[Op], expected: dict) -> str:
             f"{doc.name}: two changes fall on the same text; edit it by hand"
         ) from None
     try:
-        after = yamltree.to_python(yamltree.compose(text, doc.name))
+        after = yamltree.load(text, doc.name)
     except InputError as err:
         raise RefusedEdit(
             f"the edit of {doc.name} would not parse ({err}); nothing was changed"

@@ -407,7 +407,7 @@ def _plan(old: Path, new: Path, ops, serving_plan) -> dict[str, _FileChange]:
     serving_texts = serving_plan(Serving(old / SERVING)).texts() if serving_plan else {}
     for rel in sorted(a):
         if rel == SPEC_FILE:
-            rendered = yamltree.to_python(yamltree.compose(a[rel], rel))  # the list form
+            rendered = yamltree.load(a[rel], rel)  # the list form
             got = specedit.apply_to_text(Doc(a[rel], rel), ops,
                                          specedit.apply_to_data(rendered, ops))
             kind = _FileChange("spec")

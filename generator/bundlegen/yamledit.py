@@ -441,9 +441,10 @@ def insertion(doc: Doc, offset: int, block: str) -> tuple[int, int, str]:
     return offset, offset, block
 
 
-def deletion(doc: Doc, entry: Entry) -> tuple[int, int, str]:
-    """An edit removing an entry's leading block and span (what insertion() put there)."""
-    start = doc.leading_start(entry)
+def deletion(doc: Doc, entry: Entry, start: int | None = None) -> tuple[int, int, str]:
+    """An edit removing an entry's leading block (or from start) and its span (what
+    insertion() put there)."""
+    start = doc.leading_start(entry) if start is None else start
     _, end = doc.span(entry)
     if end == len(doc.text) and not doc.text.endswith(("\n", "\r")) and start > 0:
         # The entry is the file's unterminated last line: take the break before it instead.
@@ -500,7 +501,7 @@ def data_without(doc: Doc, steps: list[tuple[tuple, Any]]) -> tuple[Any, list[An
     key or item identity)."""
     from bundlegen import yamltree
 
-    data = yamltree.to_python(yamltree.compose(doc.text, doc.name))
+    data = yamltree.load(doc.text, doc.name)
     located = []
     for order, (path, step) in enumerate(steps):
         node, container = doc.root, data

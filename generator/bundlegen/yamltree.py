@@ -27,6 +27,7 @@ __all__ = [
     "compose_file",
     "get",
     "items",
+    "load",
     "location",
     "scalar_12",
     "to_python",
@@ -85,6 +86,11 @@ def get(node: Node | None, *path: str | int) -> Node | None:
             return None
         node = found
     return node
+
+
+def load(text: str, filename: str) -> Any:
+    """The data of a YAML text as the Databricks CLI reads it (errors as compose's)."""
+    return to_python(compose(text, filename))
 
 
 class _Constructor(yaml.constructor.SafeConstructor):

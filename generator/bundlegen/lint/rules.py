@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bundlegen.lint import refs
 from bundlegen.lint.findings import ERROR, WARNING, Finding
 from bundlegen.lint.loader import Bundle
-from bundlegen.lint.values import V, join
+from bundlegen.lint.values import V, as_bool, join
 from bundlegen.servednames import served_name
 
 
@@ -350,7 +350,7 @@ def several_default_targets(ctx: TargetContext) -> Iterator[Finding]:
     defaults = [
         (name, t.get("default"))
         for name, t in targets.items()
-        if t.is_map and t.get("default") is not None and t.v["default"].v is True
+        if t.is_map and t.get("default") is not None and as_bool(t.v["default"].v)
     ]
     names = ", ".join(name for name, _ in defaults)
     for name, flag in defaults[1:]:
@@ -418,7 +418,7 @@ def production_dev_pipeline(ctx: TargetContext) -> Iterator[Finding]:
         return
     for key, pipeline in ctx.resources("pipelines"):
         dev = pipeline.get("development")
-        if dev is not None and ctx.resolve(dev) in (True, "true"):
+        if dev is not None and as_bool(ctx.resolve(dev)):
             yield ctx.finding(
                 "production-dev-pipeline",
                 dev,
@@ -534,8 +534,9 @@ def job_task_reference(ctx: TargetContext) -> Iterator[Finding]:
                 )
 
 
-def _items(v: V | None, field: str) -> list[V]:
-    seq = v.get(field) if v is not None else None
+def _items(v: V | None, *path: str) -> list[V]:
+    """The mappings of the sequence at path under v (none if it is not a sequence)."""
+    seq = v.get(*path) if v is not None else None
     return [x for x in seq.v if x.is_map] if seq is not None and seq.is_seq else []
 
 
@@ -629,8 +630,7 @@ def serving_duplicate_name(ctx: TargetContext) -> Iterator[Finding]:
 
 
 def _routes(config: V) -> list[V]:
-    routes = config.get("traffic_config", "routes")
-    return [r for r in routes.v if r.is_map] if routes is not None and routes.is_seq else []
+    return _items(config, "traffic_config", "routes")
 
 
 @rule(

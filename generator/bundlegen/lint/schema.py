@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bundlegen.errors import BundlegenError
 from bundlegen.lint.findings import WARNING, Finding
-from bundlegen.lint.values import V, join, kind, plain
+from bundlegen.lint.values import BOOL_WORDS, V, join, kind, plain
 from bundlegen.paths import schema_path
 
 SHIPPED = "bundle.schema.json"
@@ -30,14 +30,6 @@ _REF = re.compile(r"\$\{[^{}]+\}")
 _FULL_REF = re.compile(r"\s*\$\{[^{}]+\}\s*")
 _INT_TEXT = re.compile(r"[-+]?[0-9]+")
 _FLOAT_TEXT = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
-# The strings the CLI still reads as booleans in a boolean field (YAML 1.1 words).
-_BOOL_WORDS = frozenset(
-    [
-        "true", "True", "TRUE", "false", "False", "FALSE",
-        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
-        "on", "On", "ON", "off", "Off", "OFF",
-    ]
-)
 _TYPE_WORDS = {
     "object": "a mapping",
     "array": "a sequence",
@@ -356,7 +348,7 @@ def _lenient(branch: dict, v: V) -> bool:
             return True
         if t == "number" and isinstance(x, str) and _FLOAT_TEXT.fullmatch(x.strip()):
             return True
-        if t == "boolean" and isinstance(x, str) and x.strip() in _BOOL_WORDS:
+        if t == "boolean" and isinstance(x, str) and x.strip() in BOOL_WORDS:
             return True
     return False
 

@@ -64,6 +64,22 @@ class V:
         return self.srcs if self.srcs is not None else (self,)
 
 
+# The strings the CLI still reads as booleans in a boolean field (YAML 1.1 words).
+_CASES = (str, str.title, str.upper)
+_TRUE_WORDS = frozenset(case(w) for w in ("true", "y", "yes", "on") for case in _CASES)
+_FALSE_WORDS = frozenset(case(w) for w in ("false", "n", "no", "off") for case in _CASES)
+BOOL_WORDS = _TRUE_WORDS | _FALSE_WORDS
+
+
+def as_bool(x: Any) -> bool | None:
+    """A plain value as the CLI reads it in a boolean field; None when it is no boolean."""
+    if isinstance(x, bool):
+        return x
+    if isinstance(x, str) and x in BOOL_WORDS:
+        return x in _TRUE_WORDS
+    return None
+
+
 def kind(v: V | None) -> str:
     """The value's kind in the words the messages use."""
     if v is None or v.v is None:
