@@ -68,12 +68,15 @@ def write_spec(path: Path, spec: dict) -> Path:
 
 
 def bake(spec: dict, tmp_path: Path) -> Path:
-    """Generate a project from a spec, as `bundlegen new --spec --no-input` does."""
+    """Generate a project from a spec, as `bundlegen new --spec --no-input` does. Every bundle
+    it generates is checked against the official schema here, so no test can skip it."""
     from bundlegen.scaffold import create_project
 
     tmp_path.mkdir(parents=True, exist_ok=True)
     spec_file = write_spec(tmp_path / "spec.yml", spec)
-    return create_project(spec_file, tmp_path / "out").path
+    project = create_project(spec_file, tmp_path / "out").path
+    assert_valid_project(project)
+    return project
 
 
 def bundle_roots(project: Path) -> list[Path]:
