@@ -231,16 +231,16 @@ def test_an_existing_project_is_refused_unless_forced(tmp_path):
     assert (project / "databricks.yml").read_text() != "changed by hand\n"
 
 
-def test_without_no_input_it_prompts_for_what_the_spec_leaves_out(tmp_path):
+def test_without_no_input_it_asks_for_what_the_spec_leaves_out(tmp_path):
     spec = {k: v for k, v in DEFAULT_SPEC.items() if k != "cloud" and k != "regions"}
     spec_file = write_spec(tmp_path / "spec.yml", spec)
-    # Asked in Cookiecutter's order: slug, cloud (2 = azure), service principal, CLI version,
-    # then the dicts: regions (the azure default), environments, sharing, notifications.
-    answers = "\n2\n\n\n" + "\n" + "\n\n\n"
+    # cloud (azure), its two demo regions (7 questions), then the architectures, service
+    # principal and emails, yes to the summary and no spec file to save.
+    answers = "azure\n" + "\n" * 7 + "\n" * 3 + "\n\n"
     result = CliRunner().invoke(cli, ["new", "--spec", str(spec_file), "-o", str(tmp_path / "o")],
                                 input=answers)
     assert result.exit_code == 0, result.output
-    assert "Cloud of the workspaces" in result.output and "Regions, the primary first" in result.output
+    assert "Cloud (aws, azure, gcp) [aws]" in result.output and "Region 1" in result.output
     assert "Project name" not in result.output  # given by the spec: not asked
     targets = _targets(tmp_path / "o" / "fraud_detection")
     assert "prod-eastus2" in targets and "prod-westeurope" in targets

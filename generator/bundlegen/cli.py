@@ -51,14 +51,62 @@ def cli() -> None:
     """Scaffold and maintain multi-region ML serving projects as Databricks Asset Bundles."""
 
 
-def _cookiecutter_prompter(key, default, prompts):
-    from cookiecutter.prompt import read_user_choice, read_user_dict, read_user_variable
+class _TerminalAsker:
+    """The interview's questions on the terminal: the default shown in brackets, a refused
+    answer explained and asked again, end of input a usage error (exit 2)."""
 
-    if isinstance(default, list):
-        return read_user_choice(key, default, prompts)
-    if isinstance(default, dict):
-        return read_user_dict(key, default, prompts)
-    return read_user_variable(key, default, prompts)
+    def _read(self, prompt: str) -> str:
+        click.echo(prompt, nl=False)
+        line = sys.stdin.readline()
+        if not line:
+            raise click.UsageError(
+                "input ended before every question was answered; use --no-input"
+            )
+        return line.rstrip("\r\n")
+
+    def ask(self, question, default, check):
+        from bundlegen.interview import Invalid
+
+        shown = f" [{default}]" if default else ""
+        while True:
+            text = self._read(f"{question}{shown}: ").strip() or default
+            try:
+                return check(text)
+            except Invalid as err:
+                click.echo(f"  {err}", err=True)
+
+    def confirm(self, question, default):
+        shown = "Y/n" if default else "y/N"
+        while True:
+            text = self._read(f"{question} [{shown}]: ").strip().lower()
+            if not text:
+                return default
+            if text in ("y", "yes", "n", "no"):
+                return text.startswith("y")
+            click.echo("  answer y or n", err=True)
+
+    def say(self, text):
+        click.echo(text, err=True)
+
+
+def _interview(spec_path: Path | None) -> dict:
+    """Ask for what the spec leaves out, show the result, and offer to save it."""
+    from bundlegen.interview import Interview, save_spec, spec_text
+    from bundlegen.spec import load_spec
+
+    asker = _TerminalAsker()
+    spec = Interview(asker, load_spec(spec_path) if spec_path else {}).run()
+    click.echo("\nThe spec:\n")
+    click.echo("  " + spec_text(spec).rstrip("\n").replace("\n", "\n  "))
+    click.echo()
+    if not asker.confirm("Generate the project?", default=True):
+        raise click.Abort()
+    save = asker.ask("Also save the spec to a file (blank: no; the project keeps it as "
+                     "bundlegen.yml)", "", str)
+    if save:
+        save_spec(spec, Path(save))
+        click.echo(f"Saved the spec to {save}")
+    return spec
 
 
 @cli.command()
@@ -82,21 +130,12 @@ def _cookiecutter_prompter(key, default, prompts):
 @click.option("--force", is_flag=True, help="Overwrite the generated files of an existing project.")
 def new(spec_path: Path | None, output_dir: Path, no_input: bool, force: bool) -> None:
     """Create a project: OUTPUT_DIR/<project_slug>/ from a spec, through the template."""
-    from bundlegen.scaffold import create_project
+    from bundlegen.scaffold import create_project, next_steps
 
     if spec_path is not None and not spec_path.exists():
         raise click.BadParameter(f"{spec_path}: no such file", param_hint="--spec")
-    try:
-        created = create_project(
-            spec_path,
-            output_dir,
-            prompter=None if no_input else _cookiecutter_prompter,
-            force=force,
-        )
-    except EOFError:
-        raise click.UsageError(
-            "input ended before every question was answered; use --no-input"
-        ) from None
+    spec = None if no_input else _interview(spec_path)
+    created = create_project(spec_path, output_dir, force=force, spec=spec)
     p = created.project
     regions = ", ".join(f"{r.name} ({r.role})" for r in p.regions)
     verb = "Updated" if created.replaced else "Created"
@@ -107,10 +146,10 @@ def new(spec_path: Path | None, output_dir: Path, no_input: bool, force: bool) -
         click.echo(f"  endpoint {p.endpoint_name}: {split}")
     click.echo(f"  CI: {', '.join(p.ci)}")
     click.echo("Next:")
-    click.echo(f"  cd {created.path}")
-    click.echo("  bundlegen lint . serving          # offline checks, as CI runs them")
-    click.echo("  databricks bundle validate -t dev  # needs a workspace login")
-    click.echo("  README.md explains the first deploy to a fresh workspace.")
+    steps = next_steps(created)
+    width = min(max(len(what) for what, _ in steps), 34)
+    for what, why in steps:
+        click.echo(f"  {what:{width}}  # {why}" if why else f"  {what}")
 
 
 LINT_FORMATS = ("text", "json", "github", "sarif", "junit")  # bundlegen.lint.reporters.REPORTERS

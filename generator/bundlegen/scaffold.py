@@ -11,7 +11,7 @@ from pathlib import Path
 from bundlegen import fsio
 from bundlegen.errors import BundlegenError, InputError, InputErrors, Location, RefusedEdit
 from bundlegen.spec import load_spec
-from bundlegen.templating import Prompter, answer_problems, build_answers, project_of, render
+from bundlegen.templating import answer_problems, build_answers, project_of, render
 
 
 @dataclass(frozen=True)
@@ -24,17 +24,19 @@ class Created:
 def create_project(
     spec_path: Path | None,
     output_dir: Path,
-    prompter: Prompter | None = None,
     force: bool = False,
+    spec: dict | None = None,
 ) -> Created:
     """Render the project into output_dir/<slug>; refuse an existing folder unless force.
 
     The project is rendered into a temporary folder first and moved into place, so a failure
     leaves nothing behind. With force, generated files overwrite theirs in the existing
-    folder and every other file (a .git folder, notes) is kept.
+    folder and every other file (a .git folder, notes) is kept. `spec`, when given, is the spec
+    already read (and completed by the interview); spec_path then only names it in messages.
     """
-    spec = load_spec(spec_path) if spec_path is not None else {}
-    answers = build_answers(spec, prompter)
+    if spec is None:
+        spec = load_spec(spec_path) if spec_path is not None else {}
+    answers = build_answers(spec)
     problems = answer_problems(answers)
     if problems:
         where = str(spec_path) if spec_path else "answers"
@@ -68,3 +70,29 @@ def _overlay(source: Path, target: Path) -> None:
     for file in sorted(p for p in source.rglob("*") if p.is_file()):
         relative = file.relative_to(source)
         fsio.write_bytes_atomic(target / relative, file.read_bytes(), mode=file.stat().st_mode)
+
+
+def next_steps(created: Created) -> list[tuple[str, str]]:
+    """What to do after `new`, fitted to what was generated: (command or file, why) pairs."""
+    p = created.project
+    bundles = ". serving" if p.realtime else "."
+    steps = [
+        (f"cd {created.path}", ""),
+        (f"bundlegen lint {bundles}", "offline checks, as CI runs them"),
+        ("databricks bundle validate -t dev", "needs a workspace login"),
+    ]
+    ci_names = {"github": "GitHub Actions", "azure-devops": "Azure Pipelines",
+                "gitlab": "GitLab CI"}
+    steps.append(("docs/ci.md", "one-time CI setup for " +
+                  ", ".join(ci_names.get(c, c) for c in p.ci) +
+                  ": OIDC federation of the deploy service principals"))
+    missing = [r.name for r in p.replicas if not r.metastore_id]
+    if missing:
+        steps.append((f"bundlegen region set {missing[0]} --metastore-id <cloud:region:uuid>",
+                      "needed to share the model with " + ", ".join(missing)))
+    if p.realtime:
+        steps.append(("README.md", "the first deploy to a fresh workspace: jobs bundle and first "
+                      "training, then the serving bundle"))
+    else:
+        steps.append(("README.md", "the first deploy and the scoring jobs"))
+    return steps

@@ -11,7 +11,6 @@ import importlib.util
 import json
 import sys
 from collections import OrderedDict
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -63,19 +62,14 @@ def _merge(default: Any, given: Any, key: str | None = None) -> Any:
     return given
 
 
-Prompter = Callable[[str, Any, dict], Any]
-
-
-def build_answers(spec: dict, prompter: Prompter | None = None) -> OrderedDict:
+def build_answers(spec: dict) -> OrderedDict:
     """The answers for the template: the spec's values, and for what it leaves out the
-    template's defaults (rendered as Cookiecutter renders them) or, with a prompter, the
-    user's answer to Cookiecutter's prompt.
+    template's defaults (rendered as Cookiecutter renders them).
     """
     from cookiecutter.environment import StrictEnvironment
     from cookiecutter.prompt import render_variable
 
     raw = template_context()
-    prompts = raw.get("__prompts__", {})
     with _template_on_path():
         env = StrictEnvironment(context={"cookiecutter": raw})
     answers: OrderedDict = OrderedDict()
@@ -92,8 +86,6 @@ def build_answers(spec: dict, prompter: Prompter | None = None) -> OrderedDict:
                 answers[key] = spec[key]
             elif key in spec:
                 answers[key] = _merge(rendered, spec[key])
-            elif prompter is not None:
-                answers[key] = prompter(key, rendered, prompts)
             else:
                 answers[key] = rendered[0] if isinstance(default, list) else rendered
     for key, value in raw.items():
