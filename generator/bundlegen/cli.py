@@ -164,7 +164,9 @@ LINT_FORMATS = ("text", "json", "github", "sarif", "junit")  # bundlegen.lint.re
     help="Bundle JSON schema (`databricks bundle schema` output). Default: the databricks CLI's "
     "on PATH, else the schema shipped with bundlegen.",
 )
-@click.option("--format", "fmt", type=click.Choice(LINT_FORMATS), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(LINT_FORMATS), default="text", show_default=True,
+              help="text: file:line:column lines; json: a document; github: workflow "
+                   "annotations; sarif: for code scanning; junit: a test report.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.pass_context
 def lint(
