@@ -432,3 +432,35 @@ def test_the_readme_traffic_commands_work_in_the_demo_project(project_of, tmp_pa
         result = run(*args, "--project-dir", project)
         assert result.exit_code == 0, f"{line}: {result.output}"
     assert_healthy(project, tmp_path / "regen")
+
+
+# ------------------------------------------------------------------ a region's own split
+
+
+def test_a_command_that_replaces_a_regions_own_split_names_the_region(project_of, tmp_path):
+    project = project_of(TWO_REGIONS, tmp_path)
+    traffic(project, "set", "champion=50", "challenger=50", "--target", "eu-west-1")
+    before = snapshot(project)
+
+    dry = run("traffic", "ramp", "challenger", "--steps", "5,25,50,100", "--dry-run",
+              "--project-dir", project)
+    assert dry.exit_code == 0, dry.output
+    said = ("eu-west-1 had its own split (champion 50%, challenger 50%); it now follows the "
+            "project's (champion 95%, challenger 5%)")
+    assert said in dry.stderr and "would: Planned a ramp of challenger" in dry.stderr
+    assert said not in dry.stdout and snapshot(project) == before  # stdout: only the diff
+
+    done = traffic(project, "ramp", "challenger", "--steps", "5,25,50,100")
+    assert said in done.output
+    assert "traffic" not in yaml.safe_load((project / "bundlegen.yml").read_text())["regions"][1]
+
+
+def test_a_regions_own_split_that_stays_its_own_is_named_with_its_change(project_of, tmp_path):
+    project = project_of(TWO_REGIONS, tmp_path)
+    traffic(project, "set", "champion=50", "challenger=50", "--target", "eu-west-1")
+
+    done = traffic(project, "add-variant", "canary", "--traffic", "10", "--from", "champion")
+
+    assert ("eu-west-1 keeps a split of its own, changed from champion 50%, challenger 50% to "
+            "champion 40%, challenger 50%, canary 10%") in done.output
+    assert_healthy(project, tmp_path / "regen")

@@ -289,6 +289,8 @@ def _edited(edit, dry_run: bool) -> None:
     for warning in edit.warnings:
         click.echo(f"warning: {warning}", err=True)
     if dry_run and edit.changes:
+        for line in edit.summary:  # what the diff would do, on stderr: stdout stays a patch
+            click.echo(f"would: {line.strip()}" if not line.startswith(" ") else line, err=True)
         click.echo(edit.diff(), nl=False)
         return
     if edit.changes and not dry_run:

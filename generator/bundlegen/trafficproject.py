@@ -117,6 +117,21 @@ class State:
         return out
 
 
+def _overridden(st: State, new: dict[str, Split]) -> list[str]:
+    """Summary lines for the regions whose own split the command changes or replaces."""
+    lines = []
+    for region, old in st.overrides.items():
+        if new[region] == old:
+            continue
+        if new[region] == new[""]:
+            lines.append(f"  {region} had its own split ({splits.describe(old)}); it now follows "
+                         f"the project's ({splits.describe(new[region])})")
+        else:
+            lines.append(f"  {region} keeps a split of its own, changed from "
+                         f"{splits.describe(old)} to {splits.describe(new[region])}")
+    return lines
+
+
 def _raw_region(spec: dict, name: str) -> dict:
     regions = spec.get("regions")
     if isinstance(regions, dict):
@@ -220,6 +235,7 @@ def add_variant(folder: Path, name: str, alias: str | None, traffic: int | None,
     if shadow:
         summary.append("  the deployment workflow scores it on recorded requests against "
                        f"{st.first.name}; it is never served")
+    summary += _overridden(st, new)
     return _finish(st, ops, lambda s: plan_add_variant(s, st.key, name, alias, pct, wanted,
                                                         st.first.alias), summary)
 
@@ -282,6 +298,7 @@ def remove_variant(folder: Path, name: str, to: str | None) -> TrafficEdit:
     if p.promote_variant == name:
         ops.append(specedit.ServingKey("promote", None))
         summary.append("  its promotion request is gone too")
+    summary += _overridden(st, new)
     wanted = st.wanted(new[""], {r: new[r] for r in st.overrides})
     return _finish(st, ops, lambda s: plan_remove_variant(s, st.key, name, wanted), summary)
 
@@ -333,6 +350,7 @@ def ramp(folder: Path, name: str, steps_text: str | None, off: bool = False) -> 
                "at 100%"]
     if st.project.ramp_variant and st.project.ramp_variant != name:
         summary.append(f"  it replaces the ramp of {st.project.ramp_variant}")
+    summary += _overridden(st, new)
     wanted = st.wanted(new[""], {r: new[r] for r in st.overrides})
     return _finish(st, ops, lambda s: plan_split(s, st.key, wanted), summary)
 
