@@ -5,7 +5,10 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
+import yaml
 from click.testing import CliRunner
+from lint_support import lint
+from support import assert_valid_project, bake, tree
 
 from bundlegen.cli import cli
 
@@ -44,3 +47,17 @@ def removed_lines(before: dict[str, bytes], after: dict[str, bytes]) -> list[str
 def changed(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
     return sorted(n for n in set(before) | set(after) if before.get(n) != after.get(n))
 
+
+
+def regenerated(project: Path, tmp_path: Path) -> dict[str, str]:
+    """What `bundlegen new --spec <project>/bundlegen.yml` makes."""
+    spec = yaml.safe_load((project / "bundlegen.yml").read_text())
+    return tree(bake(spec, tmp_path))
+
+
+def assert_healthy(project: Path, tmp_path: Path) -> None:
+    """Regenerating from the spec gives every file; the bundles lint clean and validate."""
+    assert tree(project) == regenerated(project, tmp_path)
+    result = lint(project, project / "serving")
+    assert result.errors == 0, [str(f) for f in result.findings]
+    assert_valid_project(project)

@@ -182,7 +182,7 @@ def test_new_shows_the_spec_asks_before_writing_and_can_save_it(tmp_path):
 def test_answering_no_at_the_summary_writes_nothing(tmp_path):
     answers = DEFAULTS + [("Generate", "n")]
     result = CliRunner().invoke(cli, ["new", "-o", str(tmp_path)], input=_typed(answers))
-    assert result.exit_code == 1 and "Aborted" in result.output
+    assert result.exit_code == 0 and "Not generated; nothing was written." in result.output
     assert list(tmp_path.iterdir()) == []
 
 

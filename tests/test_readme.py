@@ -90,7 +90,7 @@ def test_the_section_matches_the_help(path):
         row = rows[names]
         long = max(option.opts, key=len)
         if isinstance(option.type, click.Choice):
-            shown = re.findall(r"`([a-z][a-z-]*)`", row.split("|")[1])
+            shown = re.findall(r"`([A-Za-z][A-Za-z-]*)`", row.split("|")[1])
             assert sorted(shown) == sorted(option.type.choices), f"{path} {long}: the choices"
         elif not option.is_flag:
             metavar = option.metavar or option.type.get_metavar(option, ctx) or option.type.name.upper()

@@ -15,9 +15,9 @@ from datetime import datetime, timezone
 
 import pytest
 import yaml
-from editsupport import changed, removed_lines, run, snapshot
+from editsupport import assert_healthy, changed, removed_lines, run, snapshot
 from lint_support import lint
-from support import assert_valid_project, bake, host, make_spec, tree
+from support import host, make_spec
 
 from bundlegen.changeset import commit
 from bundlegen.traffic import promote
@@ -27,20 +27,6 @@ THREE_VARIANTS = make_spec("azure", 3, (70, 20, 10), "azure-devops")
 THREE_VARIANTS["serving"]["variants"][2] = {"name": "canary", "traffic": 10, "alias": "candidate"}
 THREE_VARIANTS["serving"]["variants"].append({"name": "mirror", "traffic": 0, "shadow": True})
 ONE_VARIANT = make_spec("gcp", 1, (100,), "gitlab")
-
-
-def regenerated(project, tmp_path):
-    """What `bundlegen new --spec <project>/bundlegen.yml` makes."""
-    spec = yaml.safe_load((project / "bundlegen.yml").read_text())
-    return tree(bake(spec, tmp_path))
-
-
-def assert_healthy(project, tmp_path):
-    """Regenerating from the spec gives every file; the bundles lint clean and validate."""
-    assert tree(project) == regenerated(project, tmp_path)
-    result = lint(project, project / "serving")
-    assert result.errors == 0, [str(f) for f in result.findings]
-    assert_valid_project(project)
 
 
 def traffic(project, *args):

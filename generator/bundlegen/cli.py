@@ -89,8 +89,9 @@ class _TerminalAsker:
         click.echo(text, err=True)
 
 
-def _interview(spec_path: Path | None) -> dict:
-    """Ask for what the spec leaves out, show the result, and offer to save it."""
+def _interview(spec_path: Path | None) -> dict | None:
+    """Ask for what the spec leaves out, show the result, and offer to save it; None when the
+    person says no to generating."""
     from bundlegen.interview import Interview, save_spec, spec_text
     from bundlegen.spec import load_spec
 
@@ -100,7 +101,7 @@ def _interview(spec_path: Path | None) -> dict:
     click.echo("  " + spec_text(spec).rstrip("\n").replace("\n", "\n  "))
     click.echo()
     if not asker.confirm("Generate the project?", default=True):
-        raise click.Abort()
+        return None
     save = asker.ask("Also save the spec to a file (blank: no; the project keeps it as "
                      "bundlegen.yml)", "", str)
     if save:
@@ -135,6 +136,9 @@ def new(spec_path: Path | None, output_dir: Path, no_input: bool, force: bool) -
     if spec_path is not None and not spec_path.exists():
         raise click.BadParameter(f"{spec_path}: no such file", param_hint="--spec")
     spec = None if no_input else _interview(spec_path)
+    if spec is None and not no_input:  # "no" at the summary: the person's choice, not an error
+        click.echo("Not generated; nothing was written.")
+        return
     created = create_project(spec_path, output_dir, force=force, spec=spec)
     p = created.project
     regions = ", ".join(f"{r.name} ({r.role})" for r in p.regions)
@@ -270,6 +274,41 @@ def regions(project_dir, fmt) -> None:
     from bundlegen.regions import list_regions
 
     click.echo(FORMATS[fmt](list_regions(project_dir)), nl=False)
+
+
+@cli.group()
+def region() -> None:
+    """Change one region's settings in a bundlegen project (after new or add-region)."""
+
+
+@region.command("set")
+@click.argument("name")
+@click.option("--metastore-id", help="Global metastore ID of the region (cloud:region:uuid), "
+                                     "which the primary region shares the model with.")
+@click.option("--workload-size", type=click.Choice(["Small", "Medium", "Large"]),
+              help="Serving compute per served entity in this region.")
+@click.option("--scale-to-zero/--no-scale-to-zero", default=None,
+              help="Let the region's endpoint scale to zero when idle (default: the project's).")
+@click.option("--latency-budget-ms", type=int,
+              help="p95 latency the region's deployment workflow must meet, in milliseconds.")
+@click.option("--catalog", help="Writable catalog in the region's metastore (inference tables, "
+                                "scoring output).")
+@click.option("--service-principal", help="Service principal the region's targets run as.")
+@click.option("--unset", multiple=True, metavar="SETTING",
+              help="Drop the region's own value of SETTING (for example workload_size), so the "
+                   "project's default applies; repeatable.")
+@_PROJECT_DIR
+@_DRY_RUN
+def region_set(name, metastore_id, workload_size, scale_to_zero, latency_budget_ms, catalog,
+               service_principal, unset, project_dir, dry_run) -> None:
+    """Set region NAME's settings in bundlegen.yml and in every file generated from them."""
+    from bundlegen.regionsettings import set_region
+
+    given = {"catalog": catalog, "metastore_id": metastore_id,
+             "service_principal": service_principal, "workload_size": workload_size,
+             "scale_to_zero": scale_to_zero, "latency_budget_ms": latency_budget_ms}
+    values = {k: v for k, v in given.items() if v is not None}
+    _edited(set_region(project_dir, name, values, tuple(unset)), dry_run)
 
 
 @cli.group()

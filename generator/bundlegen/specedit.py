@@ -20,6 +20,9 @@ from bundlegen.yamledit import Doc, deletion, drop_key, insertion, key_edit, loc
 # Where a key of `serving` goes when it is added: before the first of these the file has (the
 # template writes ramp before promote).
 _BEFORE = {"ramp": ("promote",), "promote": ()}
+# The order of a region's keys in bundlegen.yml, as the template writes them.
+_REGION_KEYS = ("host", "catalog", "metastore_id", "service_principal", "workload_size",
+                "scale_to_zero", "latency_budget_ms", "traffic")
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,19 @@ class RegionTraffic:
 
 
 @dataclass(frozen=True)
+class RegionField:
+    region: str
+    key: str  # a per-region setting: metastore_id, workload_size, catalog...
+    value: Any  # None removes it (the region takes the project's default again)
+
+
+@dataclass(frozen=True)
 class ServingKey:
     key: str  # "ramp" or "promote"
     value: Any  # None removes it
 
 
-Op = VariantField | AddVariant | RemoveVariant | RegionTraffic | ServingKey
+Op = VariantField | AddVariant | RemoveVariant | RegionTraffic | RegionField | ServingKey
 
 
 # -------------------------------------------------------------------- the data
@@ -82,6 +92,13 @@ def _region(spec: dict, name: str) -> dict:
     return next(r for r in regions if r.get("name") == name)
 
 
+def _region_op(op: RegionTraffic | RegionField) -> tuple[str, str, Any]:
+    """(region, key, value) of an operation on one region's settings."""
+    if isinstance(op, RegionTraffic):
+        return op.region, "traffic", None if op.split is None else dict(op.split)
+    return op.region, op.key, op.value
+
+
 def apply_to_data(spec: dict, ops: list[Op]) -> dict:
     out = copy.deepcopy(spec)
     for op in ops:
@@ -99,12 +116,13 @@ def apply_to_data(spec: dict, ops: list[Op]) -> dict:
                 del variants[op.variant]
             else:
                 variants[:] = [v for v in variants if v.get("name") != op.variant]
-        elif isinstance(op, RegionTraffic):
-            region = _region(out, op.region)
-            if op.split is None:
-                region.pop("traffic", None)
+        elif isinstance(op, RegionTraffic | RegionField):
+            region, key, value = _region_op(op)
+            region = _region(out, region)
+            if value is None:
+                region.pop(key, None)
             else:
-                region["traffic"] = dict(op.split)
+                region[key] = copy.deepcopy(value)
         elif isinstance(op, ServingKey):
             if op.value is None:
                 out["serving"].pop(op.key, None)
@@ -159,14 +177,16 @@ def apply_to_text(doc: Doc, ops: list[Op], expected: dict) -> str:
             doc.require_block(node, "serving.variants")
             doc.require_own_line(entry)
             edits.append(deletion(doc, entry))
-        elif isinstance(op, RegionTraffic):
-            _, entry = _find_item(doc, ("regions",), op.region)
-            if op.split is None:
-                edit = drop_key(doc, entry.value, "traffic")
+        elif isinstance(op, RegionTraffic | RegionField):
+            region, key, value = _region_op(op)
+            _, entry = _find_item(doc, ("regions",), region)
+            if value is None:
+                edit = drop_key(doc, entry.value, key)
                 if edit is not None:
                     edits.append(edit)
             else:
-                edits.append(key_edit(doc, entry.value, "traffic", scalar(op.split)))
+                later = _REGION_KEYS[_REGION_KEYS.index(key) + 1:] if key in _REGION_KEYS else ()
+                edits.append(key_edit(doc, entry.value, key, scalar(value), later))
         elif isinstance(op, ServingKey):
             node, _ = locate(doc, ("serving",))
             if node is None:

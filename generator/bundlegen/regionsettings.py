@@ -1,0 +1,97 @@
+"""`bundlegen region set`: change a region's own settings after add-region.
+
+The change is made to bundlegen.yml and carried to every file the template renders from it,
+the way the traffic commands carry theirs (render the spec before and after, make the same
+value changes in the user's files): only the lines that change, a refused edit writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bundlegen import specedit
+from bundlegen.errors import InputError, InputErrors, Location
+from bundlegen.projectregions import SPEC_FILE, is_project
+from bundlegen.spec import load_spec
+from bundlegen.templating import ext
+from bundlegen.trafficproject import TrafficEdit, _finish
+
+# A region's own settings, in the order bundlegen.yml writes them (after name and host).
+SETTINGS = ("catalog", "metastore_id", "service_principal", "workload_size", "scale_to_zero",
+            "latency_budget_ms")
+
+
+def option(key: str) -> str:
+    return "--" + key.replace("_", "-")
+
+
+@dataclass
+class _Project:
+    """What the replay of a spec change needs of a project."""
+
+    folder: Path
+    spec: dict
+
+
+def set_region(folder: Path, name: str, values: dict[str, Any],
+               unset: tuple[str, ...] = ()) -> TrafficEdit:
+    """The changes that give region `name` these settings (and drop the `unset` ones, so the
+    project's defaults apply again); nothing is written."""
+    if not is_project(folder):
+        raise InputError(f"{folder}: not a bundlegen project (no {SPEC_FILE}); region settings "
+                         "belong to projects bundlegen generated")
+    for key in unset:
+        if key not in SETTINGS:
+            raise InputError(f"'{key}' is not a region setting (one of {', '.join(SETTINGS)})",
+                             field="--unset")
+        if key in values:
+            raise InputError(f"'{key}' is both set ({option(key)}) and unset", field="--unset")
+    if not values and not unset:
+        raise InputError("say what to change: " + ", ".join(option(k) for k in SETTINGS)
+                         + " or --unset SETTING")
+    spec = load_spec(folder / SPEC_FILE)
+    regions = spec["regions"]
+    entries = ([(r["name"], r) for r in regions] if isinstance(regions, list)
+               else [(n, r or {}) for n, r in regions.items()])
+    region_name, current = next(((n, r) for n, r in entries if name in (n, f"prod-{n}")),
+                                (None, None))
+    if region_name is None:
+        raise InputError(f"unknown region '{name}'; the project's regions: "
+                         f"{', '.join(n for n, _ in entries)}")
+    index = [n for n, _ in entries].index(region_name)
+    ops = [specedit.RegionField(region_name, key, value)
+           for key, value in values.items() if current.get(key) != value]
+    ops += [specedit.RegionField(region_name, key, None) for key in unset if key in current]
+    new_spec = specedit.apply_to_data(spec, ops)
+    _check(new_spec, index, folder / SPEC_FILE)
+    said = [f"{k} {v}" for k, v in values.items()]
+    said += [f"{k} back to the project's default" for k in unset]
+    summary = [f"Set region {region_name}'s {', '.join(said)}"]
+    if "metastore_id" in values and index > 0:
+        summary.append("  the primary region shares the model with it when its sharing job "
+                       "runs next (deploy the primary region first)")
+    if not ops:
+        return TrafficEdit(root=folder, kind="bundlegen project",
+                           summary=[f"Nothing to change: region {region_name} has these "
+                                    "settings already"])
+    return _finish(_Project(folder, spec), ops, None, summary)
+
+
+def _check(spec: dict, index: int, spec_file: Path) -> None:
+    """The settings must pass the spec's own rules; a bad one is named by its option."""
+    e = ext()
+    errors = []
+    for path, message in e.problems(spec):
+        if tuple(path[:2]) == ("regions", index) and len(path) > 2 and path[2] in SETTINGS:
+            errors.append(InputError(message, field=option(path[2])))
+        else:
+            errors.append(InputError(message, Location(str(spec_file)), e.format_path(path)))
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise InputErrors(errors)
+
+
+
