@@ -1,0 +1,146 @@
+"""Rendering a spec into {relative path: text}: with this bundlegen, or with another version's
+own code and template (a source tree, a wheel, or a released version installed into a
+throw-away environment), in a subprocess so that its modules never mix with these.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bundlegen.errors import BundlegenError, InputError, Location
+
+DISTRIBUTION = "bundlegen"
+VERSION = re.compile(r"\d+(\.\d+)*([a-z]+\d*)?(\.(post|dev)\d+)?")
+
+
+def render_spec(spec: dict) -> dict[str, str]:
+    """What `bundlegen new` writes for a spec, as {path with '/': text}. The one call into the
+    renderer: a later replay function can take its place."""
+    from bundlegen.templating import build_answers, render
+
+    with tempfile.TemporaryDirectory(prefix="bundlegen-render-") as tmp:
+        return read_tree(render(build_answers(spec), Path(tmp)))
+
+
+def render_spec_file(path: Path) -> dict[str, str]:
+    """The entry point a later bundlegen calls in this version's code (see _SCRIPT)."""
+    from bundlegen.spec import load_spec
+
+    return render_spec(load_spec(path))
+
+
+def read_tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes().decode("utf-8")
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+# Run by another bundlegen's interpreter: argv[1] the code to put first on sys.path ('' for
+# none: an installed one), argv[2] the spec, argv[3] where to write the JSON. A version that
+# has render_spec_file (0.2.0 and later) renders through it; 0.1.0 through its templating.
+_SCRIPT = """
+import json, sys, tempfile
+from pathlib import Path
+if sys.argv[1]:
+    sys.path.insert(0, sys.argv[1])
+import bundlegen
+here = Path(bundlegen.__file__).resolve()
+if sys.argv[1] and not here.is_relative_to(Path(sys.argv[1]).resolve()):
+    sys.exit(f"bundlegen was imported from {bundlegen.__file__}, not from {sys.argv[1]}")
+try:
+    from bundlegen.baserender import render_spec_file
+except ImportError:
+    from bundlegen.spec import load_spec
+    from bundlegen.templating import build_answers, render
+    def render_spec_file(path):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = render(build_answers(load_spec(path)), Path(tmp))
+            return {p.relative_to(out).as_posix(): p.read_bytes().decode("utf-8")
+                    for p in sorted(out.rglob("*")) if p.is_file()}
+files = render_spec_file(Path(sys.argv[2]))
+Path(sys.argv[3]).write_text(json.dumps({"version": bundlegen.__version__, "files": files}))
+"""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    version: str
+    files: dict[str, str]
+    source: str  # where the base came from, for the output
+
+
+def render_with(python: str, code: Path | None, spec_file: Path, source: str) -> Rendered:
+    """Render spec_file with the bundlegen that `python` imports (code first on its path)."""
+    with tempfile.TemporaryDirectory(prefix="bundlegen-base-") as tmp:
+        out = Path(tmp) / "render.json"
+        argv = [python, "-c", _SCRIPT, str(code or ""), str(spec_file), str(out)]
+        run = subprocess.run(argv, capture_output=True, text=True, cwd=tmp)
+        if run.returncode != 0 or not out.is_file():
+            last = (run.stderr.strip().splitlines() or ["no output"])[-1]
+            raise BundlegenError(f"{source} could not render {spec_file}: {last}")
+        data = json.loads(out.read_text(encoding="utf-8"))
+    return Rendered(data["version"], data["files"], source)
+
+
+def code_of(path: Path, scratch: Path) -> Path:
+    """The folder to import `bundlegen` from: a source tree's generator/, a folder holding the
+    package, or a wheel unpacked into scratch."""
+    if path.is_file() and path.suffix == ".whl":
+        try:
+            with zipfile.ZipFile(path) as wheel:
+                wheel.extractall(scratch)
+        except (zipfile.BadZipFile, OSError) as err:
+            raise InputError(f"not a readable wheel: {err}", Location(str(path)),
+                             "--base") from None
+        found = scratch
+    elif (path / "generator" / "bundlegen" / "__init__.py").is_file():
+        found = path / "generator"
+    elif (path / "bundlegen" / "__init__.py").is_file():
+        found = path
+    else:
+        raise InputError("not a bundlegen source tree (no generator/bundlegen/) nor a wheel",
+                         Location(str(path)), "--base")
+    if not (found / "bundlegen" / "__init__.py").is_file():
+        raise InputError("the wheel holds no bundlegen package", Location(str(path)), "--base")
+    return found
+
+
+def venv_python(venv: Path) -> Path:
+    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def install_commands(version: str, venv: Path) -> list[list[str]]:
+    """The commands that install a released bundlegen into a new environment."""
+    return [
+        [sys.executable, "-m", "venv", str(venv)],
+        [str(venv_python(venv)), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         f"{DISTRIBUTION}=={version}"],
+    ]
+
+
+def render_released(version: str, spec_file: Path, notify: Callable[[str], None]) -> Rendered:
+    """Install bundlegen==version into a throw-away environment (from the package index: a
+    network action the user asked for) and render with it."""
+    with tempfile.TemporaryDirectory(prefix="bundlegen-venv-") as tmp:
+        venv = Path(tmp) / "venv"
+        notify(f"Installing {DISTRIBUTION}=={version} into a throw-away environment with pip "
+               "(this downloads it from your package index)")
+        for argv in install_commands(version, venv):
+            run = subprocess.run(argv, capture_output=True, text=True)
+            if run.returncode != 0:
+                last = (run.stderr.strip().splitlines() or ["no output"])[-1]
+                raise BundlegenError(f"could not install {DISTRIBUTION}=={version}: {last}; "
+                                     "give --base a source tree or a wheel of that version")
+        return render_with(str(venv_python(venv)), None, spec_file,
+                           f"{DISTRIBUTION} {version} (installed with pip)")
