@@ -90,7 +90,7 @@ def test_a_project_made_by_0_1_0_and_edited_by_its_team_upgrades(tmp_path, bundl
     result = upgrade(project, "--base", old)
 
     assert result.exit_code == 0, result.output
-    assert f"from bundlegen 0.1.0 (bundlegen from {old}) to {__version__}" in result.output
+    assert f"from bundlegen 0.1.0 to {__version__} (base: {old})\n" in result.output
     rendered = assert_is_rendered(project, except_for=edited)
     assert bundle.read_text() == COMMENT + rendered["databricks.yml"]
     assert module.read_text() == rendered[module.relative_to(project).as_posix()] + FUNCTION

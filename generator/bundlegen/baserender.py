@@ -77,7 +77,7 @@ Path(sys.argv[3]).write_text(json.dumps({"version": bundlegen.__version__, "file
 class Rendered:
     version: str
     files: dict[str, str]
-    source: str  # where the base came from, for the output
+    source: str  # what rendered it, for the output: a path, "this bundlegen", ...
 
 
 def render_with(python: str, code: Path | None, spec_file: Path, source: str) -> Rendered:
@@ -143,4 +143,4 @@ def render_released(version: str, spec_file: Path, notify: Callable[[str], None]
                 raise BundlegenError(f"could not install {DISTRIBUTION}=={version}: {last}; "
                                      "give --base a source tree or a wheel of that version")
         return render_with(str(venv_python(venv)), None, spec_file,
-                           f"{DISTRIBUTION} {version} (installed with pip)")
+                           f"{DISTRIBUTION}=={version} installed with pip")

@@ -365,7 +365,7 @@ def upgrade(ctx, project_dir, base, dry_run) -> None:
     from bundlegen import upgrade as core
 
     up = core.plan(project_dir, base, notify=lambda line: click.echo(line, err=True))
-    click.echo(f"Upgrading {project_dir} from bundlegen {up.old} ({up.source}) to {up.new}")
+    click.echo(f"Upgrading {project_dir} from bundlegen {up.old} to {up.new} (base: {up.source})")
     for line in up.notes:
         click.echo(f"  {line}")
     for warning in up.warnings:

@@ -84,13 +84,13 @@ def _base(spec_file: Path, base: str, notify) -> baserender.Rendered:
         with tempfile.TemporaryDirectory(prefix="bundlegen-wheel-") as scratch:
             code = baserender.code_of(given, Path(scratch))
             return baserender.render_with(sys.executable, code, spec_file,
-                                          f"bundlegen from {given}")
+                                          str(given))
     if not baserender.VERSION.fullmatch(base):
         raise InputError(f"'{base}' is neither a bundlegen source tree, a wheel nor a version",
                          field="--base")
     if base == __version__:
         files = baserender.render_spec(_load(spec_file))
-        return baserender.Rendered(base, files, f"bundlegen {base} (this one)")
+        return baserender.Rendered(base, files, "this bundlegen")
     return baserender.render_released(base, spec_file, notify)
 
 
