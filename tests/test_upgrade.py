@@ -176,6 +176,30 @@ def test_a_released_version_is_installed_into_a_throw_away_environment(tmp_path)
     assert install[1:3] == ["-m", "pip"] and install[-1] == "bundlegen==0.1.0"
 
 
+def test_a_project_recorded_by_a_newer_bundlegen_is_refused(project):
+    record = project / RECORD
+    record.write_text(record.read_text().replace("0.1.9", "9.0.0"))
+    before = files(project)
+    result = upgrade(project)
+    assert result.exit_code == 2
+    assert result.output == (f"error: the project's base is bundlegen 9.0.0 ({RECORD}), newer than "
+                             f"this bundlegen {__version__}; upgrade bundlegen itself first; "
+                             "nothing was changed\n")
+    assert files(project) == before
+
+
+def test_a_base_that_cannot_render_the_spec_changes_nothing(tmp_path, project):
+    broken = tmp_path / "broken" / "generator" / "bundlegen"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text('__version__ = "0.1.9"\n')
+    before = files(project)
+    result = upgrade(project, "--base", tmp_path / "broken")
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: {tmp_path / 'broken'} could not render "
+                                    f"{(project / 'bundlegen.yml').resolve()}: ModuleNotFoundError")
+    assert files(project) == before
+
+
 def test_a_template_change_to_a_line_the_team_edited_is_a_conflict(project, bundlegen_0_1_9):
     bundle = project / "databricks.yml"
     bundle.write_text(bundle.read_text().replace(DROPPED_LINE, DROPPED_LINE + ", says the team"))
@@ -209,6 +233,17 @@ def test_a_renamed_file_takes_the_team_edits_to_its_new_name(project, bundlegen_
     assert not readme.exists()
     assert (project / "README.md").read_text() == (
         rendered_now(project)["README.md"] + "\n## Our on-call rota\n\nSee the wiki.\n")
+
+
+def test_a_file_of_the_team_where_the_template_now_writes_one_is_kept(project, bundlegen_0_1_9):
+    (project / "README.md").write_text("# Our own README\n")
+    result = upgrade(project, "--base", bundlegen_0_1_9)
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if line.startswith("conflict: ")] == [
+        "conflict: README.md: the template now generates this file and the project has its own; "
+        "kept as it is (`bundlegen new --spec bundlegen.yml` shows the template's)"]
+    assert (project / "README.md").read_text() == "# Our own README\n"
+    assert not (project / OLD_README).exists()  # the template dropped it, the team never edited it
 
 
 def test_what_add_region_and_traffic_did_since_generation_is_not_a_conflict(

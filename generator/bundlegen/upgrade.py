@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bundlegen import __version__, baserender, fsio, specmigrate, yamltree
 from bundlegen.changeset import Edit, FileChange, read_text
-from bundlegen.errors import BundlegenError, InputError, InputErrors, Location
+from bundlegen.errors import BundlegenError, InputError, InputErrors, Location, RefusedEdit
 from bundlegen.merge3 import Labels, merge
 from bundlegen.projectregions import SPEC_FILE
 
@@ -62,6 +62,8 @@ def plan(folder: Path, base: str | None = None,
         raise InputError(f"not a bundlegen project (no {SPEC_FILE}); upgrade works on the "
                          "projects bundlegen generates", Location(str(folder)))
     recorded = recorded_version(folder)
+    if base is None and recorded is not None:
+        _not_newer(recorded, RECORD)
     if base is None and recorded is None:
         raise InputError(
             f"no {RECORD}: this project was generated before bundlegen recorded its version "
@@ -72,10 +74,18 @@ def plan(folder: Path, base: str | None = None,
     if recorded is not None and recorded != old:
         notify(f"warning: {RECORD} names bundlegen {recorded}, the base is {old} "
                f"({rendered.source})")
+    _not_newer(old, rendered.source)
     spec, notes = _spec(spec_file, old)
     upgrade = Upgrade(root=folder, old=old, new=__version__, source=rendered.source, notes=notes)
     merge_files(upgrade, rendered.files, baserender.render_spec(spec))
     return upgrade
+
+
+def _not_newer(version: str, where: str) -> None:
+    if specmigrate.version_key(version) > specmigrate.version_key(__version__):
+        raise RefusedEdit(f"the project's base is bundlegen {version} ({where}), newer than this "
+                          f"bundlegen {__version__}; upgrade bundlegen itself first; nothing was "
+                          "changed")
 
 
 def _base(spec_file: Path, base: str, notify) -> baserender.Rendered:
@@ -127,9 +137,10 @@ def merge_files(upgrade: Upgrade, base: dict[str, str], new: dict[str, str]) -> 
         if rel.startswith("/") or ".." in rel.split("/"):
             raise BundlegenError(f"the render holds a path outside the project: {rel}")
     labels = Labels("project", f"bundlegen {upgrade.old}", f"bundlegen {upgrade.new}")
-    user = {rel: _read(upgrade.root, rel) for rel in {*base, *new}}
+    changed = {rel for rel in {*base, *new} if base.get(rel) != new.get(rel)}
+    user = {rel: _read(upgrade.root, rel) for rel in changed}  # only what the template changed
     upgrade.renames = _renames(base, new, user)
-    for rel in sorted({*base, *new}):
+    for rel in sorted(changed):
         if rel in upgrade.renames:
             target = upgrade.renames[rel]
             text = _merge(upgrade, target, base[rel], user[rel], new[target], labels)
@@ -150,6 +161,11 @@ def _one(upgrade: Upgrade, rel: str, base: str | None, user: str | None, new: st
             upgrade.warnings.append(f"{rel}: deleted in the project and changed by the "
                                     "template; left deleted")
         return
+    if base is None:  # the project's own file where the template now writes one
+        upgrade.conflicts.append(f"{rel}: the template now generates this file and the project "
+                                 "has its own; kept as it is (`bundlegen new --spec "
+                                 "bundlegen.yml` shows the template's)")
+        return
     if new is None:
         if user == base:
             upgrade.change(rel, user, None)
@@ -157,7 +173,7 @@ def _one(upgrade: Upgrade, rel: str, base: str | None, user: str | None, new: st
             upgrade.conflicts.append(f"{rel}: the template no longer generates it and the "
                                      "project changed it; kept as it is (delete it or keep it)")
         return
-    upgrade.change(rel, user, _merge(upgrade, rel, base or "", user, new, labels))
+    upgrade.change(rel, user, _merge(upgrade, rel, base, user, new, labels))
 
 
 def _merge(upgrade: Upgrade, rel: str, base: str, user: str, new: str, labels: Labels) -> str:
