@@ -11,9 +11,11 @@ says.
 from __future__ import annotations
 
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
-from support import DEFAULT_SPEC, write_spec
+from support import DEFAULT_SPEC, assert_valid_project, write_spec
 from upgradesupport import (
     archive,
     copy_checkout,
@@ -26,7 +28,7 @@ from upgradesupport import (
 )
 
 from bundlegen import __version__, baserender, specmigrate
-from bundlegen.baserender import render_spec
+from bundlegen.scaffold import create_project
 from bundlegen.spec import load_spec
 from bundlegen.upgrade import RECORD
 
@@ -36,8 +38,12 @@ OLD_README = "OVERVIEW.md"
 
 
 def rendered_now(project):
-    """What `bundlegen new` renders from the project's spec as it is now."""
-    return render_spec(load_spec(project / "bundlegen.yml"))
+    """What `bundlegen new` makes from the project's spec as it is now; and the upgraded
+    project's bundles pass the official schema as every generated one must."""
+    assert_valid_project(project)
+    with tempfile.TemporaryDirectory() as out:
+        made = create_project(project / "bundlegen.yml", Path(out)).path
+        return {rel: text.decode() for rel, text in files(made).items()}
 
 
 def assert_is_rendered(project, except_for=()):
