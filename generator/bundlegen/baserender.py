@@ -5,7 +5,6 @@ throw-away environment), in a subprocess so that its modules never mix with thes
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -23,19 +22,12 @@ VERSION = re.compile(r"\d+(\.\d+)*([a-z]+\d*)?(\.(post|dev)\d+)?")
 
 
 def render_spec(spec: dict) -> dict[str, str]:
-    """What `bundlegen new` writes for a spec, as {path with '/': text}. The one call into the
-    renderer: a later replay function can take its place."""
+    """What `bundlegen new` writes for a spec, as {path with '/': text}. This bundlegen's one
+    call into the renderer: a later replay function can take its place."""
     from bundlegen.templating import build_answers, render
 
     with tempfile.TemporaryDirectory(prefix="bundlegen-render-") as tmp:
         return read_tree(render(build_answers(spec), Path(tmp)))
-
-
-def render_spec_file(path: Path) -> dict[str, str]:
-    """The entry point a later bundlegen calls in this version's code (see _SCRIPT)."""
-    from bundlegen.spec import load_spec
-
-    return render_spec(load_spec(path))
 
 
 def read_tree(folder: Path) -> dict[str, str]:
@@ -47,29 +39,21 @@ def read_tree(folder: Path) -> dict[str, str]:
 
 
 # Run by another bundlegen's interpreter: argv[1] the code to put first on sys.path ('' for
-# none: an installed one), argv[2] the spec, argv[3] where to write the JSON. A version that
-# has render_spec_file (0.2.0 and later) renders through it; 0.1.0 through its templating.
+# none: an installed one), argv[2] where to write its version, the rest `bundlegen new`'s
+# arguments. The command line is the one interface every version keeps (0.1.0 has it too), so
+# no module of another version is imported by name.
 _SCRIPT = """
-import json, sys, tempfile
+import runpy, sys
 from pathlib import Path
-if sys.argv[1]:
-    sys.path.insert(0, sys.argv[1])
+code, version = sys.argv[1], sys.argv[2]
+if code:
+    sys.path.insert(0, code)
 import bundlegen
-here = Path(bundlegen.__file__).resolve()
-if sys.argv[1] and not here.is_relative_to(Path(sys.argv[1]).resolve()):
-    sys.exit(f"bundlegen was imported from {bundlegen.__file__}, not from {sys.argv[1]}")
-try:
-    from bundlegen.baserender import render_spec_file
-except ImportError:
-    from bundlegen.spec import load_spec
-    from bundlegen.templating import build_answers, render
-    def render_spec_file(path):
-        with tempfile.TemporaryDirectory() as tmp:
-            out = render(build_answers(load_spec(path)), Path(tmp))
-            return {p.relative_to(out).as_posix(): p.read_bytes().decode("utf-8")
-                    for p in sorted(out.rglob("*")) if p.is_file()}
-files = render_spec_file(Path(sys.argv[2]))
-Path(sys.argv[3]).write_text(json.dumps({"version": bundlegen.__version__, "files": files}))
+if code and not Path(bundlegen.__file__).resolve().is_relative_to(Path(code).resolve()):
+    sys.exit(f"bundlegen was imported from {bundlegen.__file__}, not from {code}")
+Path(version).write_text(bundlegen.__version__)
+sys.argv = ["bundlegen", *sys.argv[3:]]
+runpy.run_module("bundlegen", run_name="__main__")
 """
 
 
@@ -81,16 +65,19 @@ class Rendered:
 
 
 def render_with(python: str, code: Path | None, spec_file: Path, source: str) -> Rendered:
-    """Render spec_file with the bundlegen that `python` imports (code first on its path)."""
+    """`bundlegen new --spec spec_file` with the bundlegen that `python` imports (code first
+    on its path), in a scratch folder; what it generated, read back."""
     with tempfile.TemporaryDirectory(prefix="bundlegen-base-") as tmp:
-        out = Path(tmp) / "render.json"
-        argv = [python, "-c", _SCRIPT, str(code or ""), str(spec_file), str(out)]
-        run = subprocess.run(argv, capture_output=True, text=True, cwd=tmp)
-        if run.returncode != 0 or not out.is_file():
+        version, out = Path(tmp) / "version", Path(tmp) / "out"
+        argv = [python, "-c", _SCRIPT, str(code or ""), str(version),
+                "new", "--spec", str(spec_file), "--output-dir", str(out), "--no-input"]
+        run = subprocess.run(argv, capture_output=True, text=True, cwd=tmp,
+                             stdin=subprocess.DEVNULL)
+        made = [p for p in out.iterdir() if p.is_dir()] if out.is_dir() else []
+        if run.returncode != 0 or len(made) != 1 or not version.is_file():
             last = (run.stderr.strip().splitlines() or ["no output"])[-1]
             raise BundlegenError(f"{source} could not render {spec_file}: {last}")
-        data = json.loads(out.read_text(encoding="utf-8"))
-    return Rendered(data["version"], data["files"], source)
+        return Rendered(version.read_text().strip(), read_tree(made[0]), source)
 
 
 def code_of(path: Path, scratch: Path) -> Path:
