@@ -11,6 +11,7 @@ says.
 from __future__ import annotations
 
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -172,6 +173,34 @@ def test_the_recorded_version_is_the_base_when_no_base_is_given(project, monkeyp
     monkeypatch.setattr(baserender, "render_released", released)
     result = upgrade(project)
     assert calls == ["0.1.9"], result.output
+
+
+def test_installing_a_released_version_is_announced_and_its_failure_reported(project,
+                                                                           monkeypatch):
+    ran = []
+
+    def pip_fails(argv, **kwargs):
+        ran.append(argv)
+        return subprocess.CompletedProcess(argv, 1 if "pip" in argv else 0, "",
+                                           "ERROR: No matching distribution found")
+
+    monkeypatch.setattr(baserender.subprocess, "run", pip_fails)
+    before = files(project)
+    result = upgrade(project)
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        "Installing bundlegen==0.1.9 into a throw-away environment with pip (this downloads it "
+        "from your package index)",
+        "error: could not install bundlegen==0.1.9: ERROR: No matching distribution found; give "
+        "--base a source tree or a wheel of that version"]
+    assert [argv[-1] for argv in ran] == [ran[0][-1], "bundlegen==0.1.9"]
+    assert files(project) == before
+
+
+def test_a_base_other_than_the_recorded_version_is_pointed_out(project):
+    result = upgrade(project, "--base", __version__)
+    assert (f"warning: {RECORD} names bundlegen 0.1.9, the base is {__version__} "
+            "(this bundlegen)") in result.output.splitlines()
 
 
 def test_a_released_version_is_installed_into_a_throw_away_environment(tmp_path):
