@@ -93,8 +93,7 @@ def _base(spec_file: Path, base: str, notify) -> baserender.Rendered:
     if given.exists():
         with tempfile.TemporaryDirectory(prefix="bundlegen-wheel-") as scratch:
             code = baserender.code_of(given, Path(scratch))
-            return baserender.render_with(sys.executable, code, spec_file,
-                                          str(given))
+            return baserender.render_with(sys.executable, code, spec_file, str(given))
     if not baserender.VERSION.fullmatch(base):
         raise InputError(f"'{base}' is neither a bundlegen source tree, a wheel nor a version",
                          field="--base")
