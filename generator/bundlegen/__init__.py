@@ -1,3 +1,3 @@
 """bundlegen: multi-region ML serving projects as Databricks Asset Bundles."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -429,6 +429,49 @@ def traffic_ramp(name, steps, off, project_dir, dry_run) -> None:
     _edited(ramp(project_dir, name, steps, off), dry_run)
 
 
+@cli.command()
+@click.option("--project-dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("."), show_default=True, help="The project's folder (bundlegen.yml).")
+@click.option("--base", metavar="PATH_OR_VERSION",
+              help="The bundlegen that generated the project: a source tree, a wheel, or a "
+                   "version to install with pip. Default: the version .bundlegen/generated.yml "
+                   "names (needed for projects made before it existed).")
+@_DRY_RUN
+@click.pass_context
+def upgrade(ctx, project_dir, base, dry_run) -> None:
+    """Bring the project to this bundlegen's template, keeping the team's edits.
+
+    A three-way merge per file of what the generating bundlegen renders from bundlegen.yml,
+    what this one renders, and the project. Exit code 1 when there are conflicts.
+    """
+    from bundlegen import upgrade as core
+
+    up = core.plan(project_dir, base, notify=lambda line: click.echo(line, err=True))
+    click.echo(f"Upgrading {project_dir} from bundlegen {up.old} to {up.new} (base: {up.source})")
+    for line in up.notes:
+        click.echo(f"  {line}")
+    for warning in up.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if dry_run:
+        click.echo(up.diff(), nl=False)
+    else:
+        core.write(up)
+    renamed = {new: old for old, new in up.renames.items()}
+    for change in up.changes:
+        if change.rel in up.renames:
+            continue
+        what = f"renamed {renamed[change.rel]} ->" if change.rel in renamed else core.verb(change)
+        click.echo(f"  {what:8} {change.rel}")
+    if not up.changes and not up.conflicts:
+        click.echo("Nothing to change: the project has every change of the template.")
+    for conflict in up.conflicts:
+        click.echo(f"conflict: {conflict}")
+    if up.conflicts:
+        click.echo(f"{len(up.conflicts)} conflict(s)"
+                   f"{' (nothing was written)' if dry_run else ''}", err=True)
+        ctx.exit(1)
+
+
 def main() -> None:
     cli(prog_name="bundlegen")
 
