@@ -1,0 +1,170 @@
+"""Target-wide settings: default targets, run_as, deployment modes, engine and host."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bundlegen.lint import refs
+from bundlegen.lint.findings import ERROR, WARNING, Finding
+from bundlegen.lint.rules.registry import TargetContext, rule
+from bundlegen.lint.values import as_bool, join
+
+
+@rule(
+    "several-default-targets",
+    WARNING,
+    "More than one target has `default: true`; the CLI then refuses every command run "
+    "without `-t`.",
+)
+def several_default_targets(ctx: TargetContext) -> Iterator[Finding]:
+    targets = ctx.bundle.merged.get("targets") if ctx.bundle.merged is not None else None
+    if targets is None or not targets.is_map:
+        return
+    defaults = [
+        (name, t.get("default"))
+        for name, t in targets.items()
+        if t.is_map and t.get("default") is not None and as_bool(t.v["default"].v)
+    ]
+    names = ", ".join(name for name, _ in defaults)
+    for name, flag in defaults[1:]:
+        yield ctx.finding(
+            "several-default-targets",
+            flag,
+            f"targets.{name}.default",
+            f"targets {names} are all marked default: true; the CLI refuses any command "
+            "without -t (keep one default)",
+        )
+
+
+@rule(
+    "run-as-conflict",
+    ERROR,
+    "`run_as` sets both `user_name` and `service_principal_name`; it must name one.",
+)
+def run_as_conflict(ctx: TargetContext) -> Iterator[Finding]:
+    run_as = ctx.view.get("run_as")
+    if run_as is None or not run_as.is_map:
+        return
+    user, sp = run_as.get("user_name"), run_as.get("service_principal_name")
+    if user is None or sp is None:
+        return
+    if ctx.resolve(user) in ("", None) or ctx.resolve(sp) in ("", None):
+        return
+    yield ctx.finding(
+        "run-as-conflict",
+        run_as,
+        "run_as",
+        "run_as sets both user_name and service_principal_name; keep exactly one",
+    )
+
+
+def _is_development(ctx: TargetContext) -> bool:
+    return ctx.resolve(ctx.get("bundle", "mode")) == "development"
+
+
+@rule(
+    "dev-unpaused-preset",
+    ERROR,
+    "A `mode: development` target sets `presets.trigger_pause_status: UNPAUSED`, "
+    "which the CLI refuses.",
+)
+def dev_unpaused_preset(ctx: TargetContext) -> Iterator[Finding]:
+    status = ctx.get("presets", "trigger_pause_status")
+    if status is not None and _is_development(ctx) and ctx.resolve(status) == "UNPAUSED":
+        yield ctx.finding(
+            "dev-unpaused-preset",
+            status,
+            "presets.trigger_pause_status",
+            f"target {ctx.target!r} is in development mode, where the CLI refuses to unpause all "
+            "triggers and schedules",
+        )
+
+
+@rule(
+    "production-dev-pipeline",
+    ERROR,
+    "A `mode: production` target deploys a pipeline with `development: true`, which the CLI "
+    "refuses.",
+)
+def production_dev_pipeline(ctx: TargetContext) -> Iterator[Finding]:
+    if ctx.resolve(ctx.get("bundle", "mode")) != "production":
+        return
+    for key, pipeline in ctx.resources("pipelines"):
+        dev = pipeline.get("development")
+        if dev is not None and as_bool(ctx.resolve(dev)):
+            yield ctx.finding(
+                "production-dev-pipeline",
+                dev,
+                f"resources.pipelines.{key}.development",
+                f"target {ctx.target!r} is in production mode, where the CLI refuses a pipeline "
+                "in development mode",
+            )
+
+
+@rule(
+    "dev-unpaused-schedule",
+    WARNING,
+    "A `mode: development` target deploys a schedule or trigger with "
+    "`pause_status: UNPAUSED` (literal or through a variable): every developer's copy would run "
+    "on it.",
+)
+def dev_unpaused_schedule(ctx: TargetContext) -> Iterator[Finding]:
+    if not _is_development(ctx):
+        return
+    resources = ctx.view.get("resources")
+    if resources is None:
+        return
+    stack = [(resources, "resources")]
+    while stack:
+        node, path = stack.pop()
+        if node.is_map:
+            for key, child in node.items():
+                if key == "pause_status" and ctx.resolve(child) == "UNPAUSED":
+                    via = (
+                        "" if child.v == "UNPAUSED" else f" ({child.v} is UNPAUSED in this target)"
+                    )
+                    yield ctx.finding(
+                        "dev-unpaused-schedule",
+                        child,
+                        join(path, key),
+                        f"target {ctx.target!r} is in development mode but {join(path, key)} is "
+                        f"UNPAUSED{via}: each developer's copy would run on schedule",
+                    )
+                else:
+                    stack.append((child, join(path, key)))
+        elif node.is_seq:
+            stack.extend((c, join(path, i)) for i, c in enumerate(node.v))
+
+
+ENGINES = ("terraform", "direct")
+
+
+@rule("unknown-engine", ERROR, "`bundle.engine` is neither `terraform` nor `direct`.")
+def unknown_engine(ctx: TargetContext) -> Iterator[Finding]:
+    engine = ctx.get("bundle", "engine")
+    value = ctx.resolve(engine)
+    if (
+        engine is not None
+        and value is not refs.UNRESOLVED
+        and value is not None
+        and value not in ENGINES
+    ):
+        yield ctx.finding(
+            "unknown-engine",
+            engine,
+            "bundle.engine",
+            f"unknown deployment engine {value!r}: use terraform or direct",
+        )
+
+
+@rule("host-not-https", ERROR, "`workspace.host` uses a scheme other than https://.")
+def host_not_https(ctx: TargetContext) -> Iterator[Finding]:
+    host = ctx.get("workspace", "host")
+    value = ctx.resolve(host)
+    if isinstance(value, str) and "://" in value and not value.lower().startswith("https://"):
+        yield ctx.finding(
+            "host-not-https",
+            host,
+            "workspace.host",
+            f"workspace host {value!r} is not https: the CLI sends credentials to it",
+        )

@@ -1,0 +1,123 @@
+"""`${var...}` references and variable definitions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bundlegen.lint import refs
+from bundlegen.lint.findings import ERROR, WARNING, Finding
+from bundlegen.lint.rules.registry import TargetContext, find_cycle, rule
+from bundlegen.lint.values import V
+
+
+@rule(
+    "undefined-variable",
+    ERROR,
+    "`${var.x}` names a variable that `variables` does not define, or a target "
+    "sets a variable that is not defined (a warning when written under a top-level key the CLI "
+    "ignores).",
+)
+def undefined_variable(ctx: TargetContext) -> Iterator[Finding]:
+    defined = ctx.variables()
+    for v, path in ctx.strings:
+        for ref in refs.references(v.v):
+            p = refs.parts(ref)
+            if p[0] != "var" or len(p) < 2 or p[1] in defined:
+                continue
+            holder = ctx.bundle.in_ignored_key(v)
+            if holder:
+                yield ctx.finding(
+                    "undefined-variable",
+                    v,
+                    path,
+                    f"${{{ref}}}: no variable {p[1]!r} is defined (written under the top-level "
+                    f"key {holder!r}, which the CLI ignores; it fails where it is merged in)",
+                    severity=WARNING,
+                )
+            else:
+                yield ctx.finding(
+                    "undefined-variable",
+                    v,
+                    path,
+                    f"${{{ref}}}: no variable {p[1]!r} is defined under variables",
+                )
+    merged = ctx.bundle.merged
+    overrides = (
+        merged.get("targets", ctx.target, "variables")
+        if merged is not None and ctx.target
+        else None
+    )
+    root_vars = merged.get("variables") if merged is not None else None
+    for name, value in overrides.items() if overrides is not None else []:
+        if root_vars is None or not root_vars.is_map or name not in root_vars.v:
+            line, col = overrides.key_loc(name)
+            yield ctx.finding(
+                "undefined-variable",
+                value,
+                f"targets.{ctx.target}.variables.{name}",
+                f"target {ctx.target!r} sets variable {name!r}, "
+                "which is not defined under variables",
+                at=(line, col),
+            )
+
+
+def _var_references(v: V | None) -> set[str]:
+    out = set()
+    for node, _ in refs.strings(v):
+        for ref in refs.references(node.v):
+            p = refs.parts(ref)
+            if p[0] in ("var", "variables") and len(p) >= 2:
+                out.add(p[1])
+    return out
+
+
+@rule(
+    "variable-cycle",
+    ERROR,
+    "Variables whose defaults refer to each other in a cycle; none can be resolved.",
+)
+def variable_cycle(ctx: TargetContext) -> Iterator[Finding]:
+    variables = ctx.variables()
+    edges = {}
+    for name, definition in variables.items():
+        default = definition.get("default") if definition.is_map else None
+        edges[name] = (
+            sorted(_var_references(default) & set(variables)) if default is not None else []
+        )
+    reported: set[frozenset] = set()
+    for start in edges:
+        cycle = find_cycle(start, edges)
+        if cycle and frozenset(cycle) not in reported and cycle[0] == min(cycle):
+            reported.add(frozenset(cycle))
+            default = variables[cycle[0]].get("default")
+            chain = " -> ".join(f"var.{n}" for n in cycle + [cycle[0]])
+            yield ctx.finding(
+                "variable-cycle",
+                default,
+                f"variables.{cycle[0]}.default",
+                f"variables refer to each other in a cycle: {chain}",
+            )
+
+
+@rule(
+    "required-variable",
+    WARNING,
+    "A variable with no default and no lookup gets no value in a target; the "
+    "CLI needs --var or BUNDLE_VAR_<name> then, which CI may well pass, so this is a warning.",
+)
+def required_variable(ctx: TargetContext) -> Iterator[Finding]:
+    for name, definition in ctx.variables().items():
+        if not definition.is_map:
+            continue
+        if definition.get("default") is not None and definition.v["default"].v is not None:
+            continue
+        if definition.get("lookup") is not None and definition.v["lookup"].v is not None:
+            continue
+        # No target in the message: one finding then stands for every target that has it.
+        yield ctx.finding(
+            "required-variable",
+            definition,
+            f"variables.{name}",
+            f"variable {name!r} has no default, no lookup and no value set by the target: pass "
+            f"--var {name}=... or BUNDLE_VAR_{name}, or set a default",
+        )
