@@ -13,11 +13,17 @@ declare(
     "A path given to lint has no databricks.yml in it or in a folder above it.",
 )
 declare("unreadable-file", ERROR, "A bundle file cannot be read (permissions, not UTF-8).")
-declare("yaml-syntax", ERROR, "A bundle file is not valid YAML, or is not a mapping.")
+declare(
+    "yaml-syntax",
+    ERROR,
+    "A bundle file is not valid YAML, is not a mapping, or has a YAML structure the CLI "
+    "refuses (a non-scalar key, two `<<` merge keys in one mapping).",
+)
 declare(
     "duplicate-key",
-    ERROR,
-    "A mapping has the same key twice (also two `<<` merge keys); the CLI refuses it.",
+    WARNING,
+    "A mapping has the same key twice; the CLI keeps the later value without a word "
+    "(two `<<` merge keys in one mapping are a `yaml-syntax` error).",
 )
 declare(
     "include-invalid",

@@ -61,40 +61,55 @@ def undefined_variable(ctx: TargetContext) -> Iterator[Finding]:
             )
 
 
-def _var_references(v: V | None) -> set[str]:
-    out = set()
-    for node, _ in refs.strings(v):
-        for ref in refs.references(node.v):
-            p = refs.parts(ref)
-            if p[0] in ("var", "variables") and len(p) >= 2:
-                out.add(p[1])
-    return out
+def _fields(name: str, v: V | None) -> Iterator[tuple[str, V]]:
+    """Each string of a variable's default that holds a reference, by its field path
+    (`a`, `a.a_2`, `a.items[0]`)."""
+    for node, path in refs.strings(v, name):
+        yield path, node
+
+
+def _related(fields: dict[str, V], ref: str) -> list[str]:
+    """The fields a reference needs: those it names, the ones inside it, or the one holding it."""
+    return [f for f in fields if f == ref or _inside(f, ref) or _inside(ref, f)]
+
+
+def _inside(inner: str, outer: str) -> bool:
+    return inner.startswith(outer) and inner[len(outer)] in ".["
+
+
+def _default_path(field: str) -> str:
+    name, _, rest = field.partition(".")
+    return f"variables.{name}.default" + (f".{rest}" if rest else "")
 
 
 @rule(
     "variable-cycle",
     ERROR,
-    "Variables whose defaults refer to each other in a cycle; none can be resolved.",
+    "Variable defaults that refer to each other in a cycle through the same fields; none can be "
+    "resolved (`a.x: ${var.b.y}` beside `b.z: ${var.a.w}` is no cycle).",
 )
 def variable_cycle(ctx: TargetContext) -> Iterator[Finding]:
-    variables = ctx.variables()
-    edges = {}
-    for name, definition in variables.items():
-        default = definition.get("default") if definition.is_map else None
-        edges[name] = (
-            sorted(_var_references(default) & set(variables)) if default is not None else []
-        )
+    fields: dict[str, V] = {}
+    for name, definition in ctx.variables().items():
+        if definition.is_map:
+            fields.update(_fields(name, definition.get("default")))
+    # The CLI resolves field by field, so a cycle is one that comes back to the same field.
+    edges: dict[str, list[str]] = {}
+    for path, node in fields.items():
+        for ref in refs.references(node.v):
+            p = ref.split(".")
+            if p[0] in ("var", "variables") and len(p) >= 2:
+                edges.setdefault(path, []).extend(_related(fields, ".".join(p[1:])))
     reported: set[frozenset] = set()
-    for start in edges:
+    for start in sorted(edges):
         cycle = find_cycle(start, edges)
         if cycle and frozenset(cycle) not in reported and cycle[0] == min(cycle):
             reported.add(frozenset(cycle))
-            default = variables[cycle[0]].get("default")
             chain = " -> ".join(f"var.{n}" for n in cycle + [cycle[0]])
             yield ctx.finding(
                 "variable-cycle",
-                default,
-                f"variables.{cycle[0]}.default",
+                fields[cycle[0]],
+                _default_path(cycle[0]),
                 f"variables refer to each other in a cycle: {chain}",
             )
 
