@@ -274,13 +274,14 @@ def load_bundle(root_path: Path, known_top_level: frozenset[str]) -> Bundle:
             if inc is not None and inc.v:
                 findings.append(
                     Finding(
-                        ERROR,
+                        WARNING,
                         bf.name,
                         inc.line,
                         inc.col,
                         "include",
-                        "include-invalid",
-                        "only the root file (databricks.yml) may have an include section",
+                        "include-outside-root",
+                        "only the root file (databricks.yml) may have an include section; the CLI "
+                        "ignores this one",
                     )
                 )
             merged = merge(merged, bf.root, findings, "")

@@ -12,7 +12,17 @@ import importlib
 from bundlegen.lint.rules.registry import RULES, Rule, TargetContext, target_checks
 
 # Imported in this order, so the rules register (and docs/lint.md lists them) family by family.
-FAMILIES = ("loading", "variables", "resources", "targets", "jobs", "serving")
+FAMILIES = (
+    "loading",
+    "variables",
+    "resources",
+    "required",
+    "targets",
+    "workspace",
+    "scripts",
+    "jobs",
+    "serving",
+)
 for _family in FAMILIES:
     importlib.import_module(f"bundlegen.lint.rules.{_family}")
 

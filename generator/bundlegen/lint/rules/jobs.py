@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bundlegen.lint.findings import ERROR, Finding
-from bundlegen.lint.rules.registry import TargetContext, find_cycle, items, rule, text, via
+from bundlegen.lint.findings import ERROR, WARNING, Finding
+from bundlegen.lint.rules.registry import (
+    TargetContext,
+    declare,
+    find_cycle,
+    items,
+    rule,
+    text,
+    via,
+)
 
 
 @rule(
     "job-task-reference",
     ERROR,
     "A job task's `depends_on` names a task the job does not have, tasks depend on each other "
-    "in a cycle, or a `job_cluster_key` or `environment_key` names a job cluster or environment "
-    "the job does not define; the Jobs API refuses the job.",
+    "in a cycle, or an `environment_key` names an environment the job does not define; the Jobs "
+    "API refuses the job.",
 )
 def job_task_reference(ctx: TargetContext) -> Iterator[Finding]:
     for key, job in ctx.resources("jobs"):
@@ -55,8 +63,13 @@ def job_task_reference(ctx: TargetContext) -> Iterator[Finding]:
                     value = text(ctx, ref)
                     if value is not None and value not in known and None not in known:
                         what = "job cluster" if field == "job_cluster_key" else "environment"
+                        rule_id = (
+                            "job-cluster-key-undefined"
+                            if field == "job_cluster_key"
+                            else "job-task-reference"
+                        )
                         yield ctx.finding(
-                            "job-task-reference",
+                            rule_id,
                             ref,
                             f"{tp}.{field}",
                             f"{field} {value!r}{via(ref, value)}: job {key!r} defines no "
@@ -77,3 +90,12 @@ def job_task_reference(ctx: TargetContext) -> Iterator[Finding]:
                     f"tasks of job {key!r} depend on each other in a cycle: "
                     + " -> ".join(cycle + [name]),
                 )
+
+
+# Reported by job_task_reference, which reads the job's keys once.
+declare(
+    "job-cluster-key-undefined",
+    WARNING,
+    "A task's `job_cluster_key` names a job cluster the job does not define (the CLI warns; the "
+    "Jobs API refuses the job when it is deployed).",
+)

@@ -28,8 +28,13 @@ declare(
 declare(
     "include-invalid",
     ERROR,
-    "An `include` entry is absolute, matches no file, matches a file that is not "
-    "YAML or JSON, or an included file has an `include` of its own.",
+    "An `include` entry is absolute, matches no file, or matches a file that is not YAML or JSON.",
+)
+declare(
+    "include-outside-root",
+    WARNING,
+    "An included file has an `include` section of its own; the CLI applies only the root "
+    "file's includes and warns.",
 )
 declare(
     "merge-conflict",
@@ -54,4 +59,10 @@ declare(
 declare("invalid-enum", WARNING, "A value outside the values the schema allows for its field.")
 declare(
     "missing-required", WARNING, "A required field is not set in a target's merged configuration."
+)
+declare(
+    "unused-ignore",
+    WARNING,
+    "A `# bundlegen: ignore[rule-id]` comment silences no finding (or names no rule); remove it "
+    "so it cannot hide a later one.",
 )

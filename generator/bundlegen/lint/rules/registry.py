@@ -19,6 +19,7 @@ class Rule:
     severity: str
     docs: str
     check: Callable[[TargetContext], Iterator[Finding]] | None = None
+    default: bool = True  # off by default: runs only when selected (docs/lint.md says why)
 
 
 RULES: dict[str, Rule] = {}
@@ -28,9 +29,9 @@ def declare(id: str, severity: str, docs: str) -> None:
     RULES[id] = Rule(id, severity, docs)
 
 
-def rule(id: str, severity: str, docs: str):
+def rule(id: str, severity: str, docs: str, default: bool = True):
     def register(check):
-        RULES[id] = Rule(id, severity, docs, check)
+        RULES[id] = Rule(id, severity, docs, check, default)
         return check
 
     return register
@@ -60,6 +61,13 @@ class TargetContext:
     def strings(self) -> list[tuple[V, str]]:
         """Every string with a `${...}` in the view, with its path (walked once per target)."""
         return list(refs.view_strings(self.view))
+
+    def folder_of(self, v: V) -> str:
+        """The folder of the file a value was written in (paths in it are relative to it)."""
+        for f in self.bundle.files:
+            if f.name == v.file:
+                return str(f.path.parent)
+        return str(self.bundle.root_file.path.parent)
 
     def get(self, *path: str | int) -> V | None:
         first = self.view.get(path[0])

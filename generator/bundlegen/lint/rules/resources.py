@@ -58,8 +58,9 @@ def undefined_resource(ctx: TargetContext) -> Iterator[Finding]:
 @rule(
     "duplicate-resource-key",
     ERROR,
-    "Two resources share a key (`jobs.etl` and `pipelines.etl`), or one resource is written in "
-    "two files; the CLI refuses both (target overrides may repeat a key).",
+    "Two resources share a key (`jobs.etl` and `pipelines.etl`), a script has a resource's key, "
+    "or one resource is written in two files; the CLI refuses these (target overrides may "
+    "repeat a key).",
 )
 def duplicate_resource_key(ctx: TargetContext) -> Iterator[Finding]:
     # Checked on the files as written, before target overrides merge, as the CLI does: the
@@ -67,9 +68,11 @@ def duplicate_resource_key(ctx: TargetContext) -> Iterator[Finding]:
     first: dict[str, tuple[str, V, tuple[int, int]]] = {}
     for f in ctx.bundle.files:
         res = f.root.get("resources") if f.root is not None else None
-        if res is None or not res.is_map:
-            continue
-        for rtype, group in res.items():
+        groups = list(res.items()) if res is not None and res.is_map else []
+        scripts = f.root.get("scripts") if f.root is not None else None
+        if scripts is not None and scripts.is_map:
+            groups.append(("scripts", scripts))
+        for rtype, group in groups:
             if not group.is_map:
                 continue
             for key, value in group.items():
@@ -86,6 +89,70 @@ def duplicate_resource_key(ctx: TargetContext) -> Iterator[Finding]:
                     else f"{rtype}.{key} has the same key as {rtype0}.{key} at {where}; "
                     "resource keys must be unique across types"
                 )
-                yield ctx.finding(
-                    "duplicate-resource-key", value, f"resources.{rtype}.{key}", what, at=at
-                )
+                path = f"scripts.{key}" if rtype == "scripts" else f"resources.{rtype}.{key}"
+                yield ctx.finding("duplicate-resource-key", value, path, what, at=at)
+
+
+@rule(
+    "resource-key-reference",
+    ERROR,
+    "A resource key uses `${...}` (`${var.env}_job`); keys are fixed names, resolved before "
+    "any variable.",
+)
+def resource_key_reference(ctx: TargetContext) -> Iterator[Finding]:
+    # On the files as written: the key of a target override counts too.
+    for f in ctx.bundle.files:
+        if f.root is None:
+            continue
+        places = [("resources", f.root.get("resources"))]
+        targets = f.root.get("targets")
+        for name, target in targets.items() if targets is not None and targets.is_map else []:
+            places.append((f"targets.{name}.resources", target.get("resources")))
+        for prefix, res in places:
+            for rtype, group in res.items() if res is not None and res.is_map else []:
+                for key in group.v if group.is_map else []:
+                    if "${" in key:
+                        yield ctx.finding(
+                            "resource-key-reference",
+                            group.v[key],
+                            f"{prefix}.{rtype}.{key}",
+                            f"resource key {key!r} must not contain variable references",
+                            at=group.key_loc(key),
+                        )
+
+
+_PRINCIPALS = ("user_name", "group_name", "service_principal_name")
+
+
+@rule(
+    "permission-overlap",
+    WARNING,
+    "A principal in the top-level `permissions` also has permissions set on a resource; the "
+    "CLI keeps the resource's and warns.",
+)
+def permission_overlap(ctx: TargetContext) -> Iterator[Finding]:
+    top = ctx.view.get("permissions")
+    if top is None or not top.is_seq:
+        return
+    wanted = {
+        (f, ctx.resolve(p.get(f)))
+        for p in top.v
+        if p.is_map
+        for f in _PRINCIPALS
+        if p.get(f) is not None
+    }
+    resources = ctx.view.get("resources")
+    for rtype, group in resources.items() if resources is not None else []:
+        for key, resource in group.items() if group.is_map else []:
+            perms = resource.get("permissions") if resource.is_map else None
+            for i, p in enumerate(perms.v if perms is not None and perms.is_seq else []):
+                for f in _PRINCIPALS:
+                    v = p.get(f) if p.is_map else None
+                    if v is not None and (f, ctx.resolve(v)) in wanted:
+                        yield ctx.finding(
+                            "permission-overlap",
+                            v,
+                            f"resources.{rtype}.{key}.permissions[{i}].{f}",
+                            f"{rtype}.{key} already has permissions for {v.v!r}; the top-level "
+                            "permissions for it do not apply here",
+                        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bundlegen.lint import refs
-from bundlegen.lint.findings import ERROR, Finding
+from bundlegen.lint.findings import ERROR, WARNING, Finding
 from bundlegen.lint.rules.registry import TargetContext, items, rule
 from bundlegen.lint.values import V, join
 from bundlegen.servednames import served_name
@@ -144,3 +144,22 @@ def serving_traffic_sum(ctx: TargetContext) -> Iterator[Finding]:
                     f"{path}.traffic_config.routes",
                     f"traffic percentages add up to {total}, not 100",
                 )
+
+
+@rule(
+    "served-models-deprecated",
+    WARNING,
+    "A serving endpoint uses `served_models`, which the CLI converts to `served_entities` "
+    "with a deprecation warning.",
+)
+def served_models_deprecated(ctx: TargetContext) -> Iterator[Finding]:
+    for path, config in _endpoints(ctx):
+        models, entities = config.get("served_models"), config.get("served_entities")
+        if models is not None and models.v and not (entities is not None and entities.v):
+            yield ctx.finding(
+                "served-models-deprecated",
+                models,
+                join(path, "served_models"),
+                "served_models is deprecated: write the same entries under served_entities "
+                "(entity_name and entity_version for model_name and model_version)",
+            )

@@ -168,3 +168,119 @@ def host_not_https(ctx: TargetContext) -> Iterator[Finding]:
             "workspace.host",
             f"workspace host {value!r} is not https: the CLI sends credentials to it",
         )
+
+
+@rule(
+    "run-as-empty",
+    ERROR,
+    "`run_as` is present but names no identity (neither `user_name` nor "
+    "`service_principal_name`); the CLI refuses it.",
+)
+def run_as_empty(ctx: TargetContext) -> Iterator[Finding]:
+    run_as = ctx.view.get("run_as")
+    if run_as is None:
+        return
+    fields = [run_as.get(f) for f in ("user_name", "service_principal_name")]
+    if run_as.is_map and any(f is not None and ctx.resolve(f) not in ("", None) for f in fields):
+        return
+    yield ctx.finding(
+        "run-as-empty",
+        run_as,
+        "run_as",
+        "run_as must name exactly one identity: set user_name or service_principal_name",
+    )
+
+
+# Resources that must be created as the identity that deploys them (run_as.go).
+_OWNED_BY_DEPLOYER = ("model_serving_endpoints", "quality_monitors", "apps")
+
+
+@rule(
+    "run-as-unsupported",
+    WARNING,
+    "`run_as` beside model serving endpoints, quality monitors, apps or dashboards with "
+    "`embed_credentials: true`: the CLI refuses the bundle unless the identity running it is "
+    "the `run_as` one. Offline lint cannot know who deploys: off unless selected.",
+    default=False,
+)
+def run_as_unsupported(ctx: TargetContext) -> Iterator[Finding]:
+    run_as = ctx.view.get("run_as")
+    if run_as is None or not run_as.is_map:
+        return
+    names = [ctx.resolve(run_as.get(f)) for f in ("service_principal_name", "user_name")]
+    identity = next((n for n in names if n not in ("", None)), None)
+    if identity is None:
+        return
+    who = identity if isinstance(identity, str) else "the run_as identity"
+    found = [(rtype, ctx.resources(rtype)) for rtype in _OWNED_BY_DEPLOYER]
+    found.append(
+        (
+            "dashboards with embed_credentials: true",
+            [
+                (k, d)
+                for k, d in ctx.resources("dashboards")
+                if as_bool(ctx.resolve(d.get("embed_credentials")))
+            ],
+        )
+    )
+    for what, resources in found:
+        if resources:
+            key, first = resources[0]
+            yield ctx.finding(
+                "run-as-unsupported",
+                first,
+                f"resources.{what.split()[0]}.{key}",
+                f"{what} cannot run as another identity: the CLI refuses this bundle unless "
+                f"it is deployed by {who} itself",
+            )
+
+
+MODES = ("development", "production")
+
+
+@rule(
+    "unknown-mode",
+    ERROR,
+    "`bundle.mode` (a target's `mode`) is neither `development` nor `production`.",
+)
+def unknown_mode(ctx: TargetContext) -> Iterator[Finding]:
+    mode = ctx.get("bundle", "mode")
+    value = ctx.resolve(mode)
+    if isinstance(value, str) and value and value not in MODES:
+        yield ctx.finding(
+            "unknown-mode",
+            mode,
+            "bundle.mode",
+            f"unsupported mode {value!r}: use development or production",
+        )
+
+
+@rule(
+    "production-root-path",
+    WARNING,
+    "A `mode: production` target sets no `workspace.root_path` of its own and its jobs have no "
+    "`run_as`: the CLI refuses it unless a service principal deploys it (which lint cannot "
+    "know offline, so this is a warning).",
+)
+def production_root_path(ctx: TargetContext) -> Iterator[Finding]:
+    if ctx.resolve(ctx.get("bundle", "mode")) != "production" or ctx.target is None:
+        return
+    merged = ctx.bundle.merged
+    target = merged.get("targets", ctx.target) if merged is not None else None
+    if target is None or not target.is_map:
+        return
+    root = target.get("workspace", "root_path")
+    if root is not None and root.v not in (None, ""):
+        return
+    if ctx.view.get("run_as") is not None or all(
+        job.get("run_as") is not None for _, job in ctx.resources("jobs")
+    ):
+        return
+    yield ctx.finding(
+        "production-root-path",
+        target.get("mode") or target,
+        f"targets.{ctx.target}",
+        f"production target {ctx.target!r} sets no workspace.root_path: unless a service "
+        "principal deploys it, the CLI refuses it (set root_path, e.g. "
+        "/Workspace/Users/<deployer>/.bundle/${bundle.name}/${bundle.target}, or run_as)",
+    )
