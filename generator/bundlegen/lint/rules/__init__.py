@@ -20,6 +20,7 @@ FAMILIES = (
     "targets",
     "workspace",
     "scripts",
+    "paths",
     "jobs",
     "serving",
 )

@@ -61,6 +61,42 @@ def undefined_variable(ctx: TargetContext) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "undefined-variable-field",
+    ERROR,
+    "`${var.x.field}` names a field that the complex variable `x` does not have, or reads a "
+    "field of a variable whose value is not a mapping.",
+)
+def undefined_variable_field(ctx: TargetContext) -> Iterator[Finding]:
+    defined = ctx.variables()
+    for v, path in ctx.strings:
+        for ref in refs.references(v.v):
+            p = ref.split(".")
+            if p[0] != "var" or len(p) < 3 or p[1] not in defined or "[" in ref:
+                continue
+            definition = defined[p[1]]
+            value = definition.get("default") if definition.is_map else None
+            if value is None or value.v is None or definition.get("lookup") is not None:
+                continue  # the value comes from --var, a lookup or the environment
+            if isinstance(value.v, str) and "${" in value.v:
+                continue
+            for i, key in enumerate(p[2:], 2):
+                if not value.is_map:
+                    what = f"var.{'.'.join(p[1:i])} is not a mapping, so it has no field {key!r}"
+                    break
+                if key not in value.v:
+                    what = f"var.{'.'.join(p[1:i])} has no field {key!r}"
+                    break
+                value = value.v[key]
+            else:
+                continue
+            if ctx.bundle.in_ignored_key(v):
+                continue
+            yield ctx.finding(
+                "undefined-variable-field", v, path, f"${{{ref}}}: reference does not exist: {what}"
+            )
+
+
 def _fields(name: str, v: V | None) -> Iterator[tuple[str, V]]:
     """Each string of a variable's default that holds a reference, by its field path
     (`a`, `a.a_2`, `a.items[0]`)."""
