@@ -21,6 +21,7 @@ FAMILIES = (
     "workspace",
     "scripts",
     "paths",
+    "deprecated",
     "jobs",
     "serving",
 )

@@ -284,3 +284,45 @@ def production_root_path(ctx: TargetContext) -> Iterator[Finding]:
         "principal deploys it, the CLI refuses it (set root_path, e.g. "
         "/Workspace/Users/<deployer>/.bundle/${bundle.name}/${bundle.target}, or run_as)",
     )
+
+
+_DEV_PATHS = ("root_path", "file_path", "resource_path", "artifact_path", "state_path")
+_PER_USER = ("${workspace.current_user.", "/Users/", "@")
+
+
+@rule(
+    "dev-shared-path",
+    WARNING,
+    "A `mode: development` target sets a workspace path, or `presets.name_prefix`, that names "
+    "no user (no `${workspace.current_user...}`, `~/` or `/Users/`): every developer would "
+    "deploy to the same place. The CLI refuses it unless the path holds the deployer's name, "
+    "which lint cannot know, so this is a warning.",
+)
+def dev_shared_path(ctx: TargetContext) -> Iterator[Finding]:
+    if not _is_development(ctx):
+        return
+    for field in _DEV_PATHS:
+        v = ctx.get("workspace", field)
+        if _shared(v):
+            yield ctx.finding(
+                "dev-shared-path",
+                v,
+                f"workspace.{field}",
+                f"target {ctx.target!r} is in development mode but workspace.{field} names no "
+                "user: start it with ~/ or use ${workspace.current_user.short_name}",
+            )
+    prefix = ctx.get("presets", "name_prefix")
+    if _shared(prefix):
+        yield ctx.finding(
+            "dev-shared-path",
+            prefix,
+            "presets.name_prefix",
+            f"target {ctx.target!r} is in development mode but its name_prefix names no user: "
+            "add ${workspace.current_user.short_name}",
+        )
+
+
+def _shared(v) -> bool:
+    if v is None or not isinstance(v.v, str) or not v.v:
+        return False
+    return not v.v.startswith("~") and not any(mark in v.v for mark in _PER_USER)
