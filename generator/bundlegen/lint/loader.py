@@ -367,6 +367,11 @@ def merge(a: V | None, b: V | None, findings: list[Finding], path: str) -> V | N
     if a.is_seq and b.is_seq:
         return V(a.v + b.v, a.file, a.line, a.col)
     if a.is_map or a.is_seq or b.is_map or b.is_seq:
+        # The CLI first drops a plain scalar where the schema wants a container (the schema
+        # check warns about it), so the merge keeps the container; a ${...} reference it keeps.
+        scalar = b if a.is_map or a.is_seq else a
+        if not (isinstance(scalar.v, str) and "${" in scalar.v):
+            return a if scalar is b else b
         findings.append(
             Finding(
                 ERROR,

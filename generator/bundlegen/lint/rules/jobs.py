@@ -20,8 +20,7 @@ from bundlegen.lint.rules.registry import (
     "job-task-reference",
     ERROR,
     "A job task's `depends_on` names a task the job does not have, tasks depend on each other "
-    "in a cycle, or an `environment_key` names an environment the job does not define; the Jobs "
-    "API refuses the job.",
+    "in a cycle; the Jobs API refuses the job.",
 )
 def job_task_reference(ctx: TargetContext) -> Iterator[Finding]:
     for key, job in ctx.resources("jobs"):
@@ -63,13 +62,8 @@ def job_task_reference(ctx: TargetContext) -> Iterator[Finding]:
                     value = text(ctx, ref)
                     if value is not None and value not in known and None not in known:
                         what = "job cluster" if field == "job_cluster_key" else "environment"
-                        rule_id = (
-                            "job-cluster-key-undefined"
-                            if field == "job_cluster_key"
-                            else "job-task-reference"
-                        )
                         yield ctx.finding(
-                            rule_id,
+                            "job-compute-key-undefined",
                             ref,
                             f"{tp}.{field}",
                             f"{field} {value!r}{via(ref, value)}: job {key!r} defines no "
@@ -94,8 +88,9 @@ def job_task_reference(ctx: TargetContext) -> Iterator[Finding]:
 
 # Reported by job_task_reference, which reads the job's keys once.
 declare(
-    "job-cluster-key-undefined",
+    "job-compute-key-undefined",
     WARNING,
-    "A task's `job_cluster_key` names a job cluster the job does not define (the CLI warns; the "
-    "Jobs API refuses the job when it is deployed).",
+    "A task's `job_cluster_key` or `environment_key` names a job cluster or environment the job "
+    "does not define: the CLI warns (or says nothing), the Jobs API refuses the job when it is "
+    "deployed.",
 )

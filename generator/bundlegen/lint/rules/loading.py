@@ -39,8 +39,9 @@ declare(
 declare(
     "merge-conflict",
     ERROR,
-    "An override cannot merge with what it overrides (a string over a mapping or a "
-    "sequence, for example), or both `targets` and `environments` are set.",
+    "An override cannot merge with what it overrides (a `${...}` reference over a mapping or a "
+    "sequence, for example), or both `targets` and `environments` are set. A plain scalar where "
+    "the schema wants a mapping is a `wrong-type` warning instead: the CLI drops it.",
 )
 declare(
     "internal-error",

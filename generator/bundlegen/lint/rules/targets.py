@@ -173,13 +173,13 @@ def host_not_https(ctx: TargetContext) -> Iterator[Finding]:
 @rule(
     "run-as-empty",
     ERROR,
-    "`run_as` is present but names no identity (neither `user_name` nor "
+    "`run_as` has settings but names no identity (neither `user_name` nor "
     "`service_principal_name`); the CLI refuses it.",
 )
 def run_as_empty(ctx: TargetContext) -> Iterator[Finding]:
     run_as = ctx.view.get("run_as")
-    if run_as is None:
-        return
+    if run_as is None or run_as.v is None:
+        return  # `run_as:` left empty is no run_as at all
     fields = [run_as.get(f) for f in ("user_name", "service_principal_name")]
     if run_as.is_map and any(f is not None and ctx.resolve(f) not in ("", None) for f in fields):
         return
