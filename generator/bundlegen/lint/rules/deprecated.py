@@ -127,3 +127,38 @@ def python_config(ctx: TargetContext) -> Iterator[Finding]:
             "experimental.python",
             "experimental.python and python are mutually exclusive: keep only python",
         )
+
+
+@rule(
+    "terraform-engine",
+    WARNING,
+    "`bundle.engine: terraform`: the CLI warns that the Terraform engine is deprecated and will "
+    "stop working (use `direct`, and `databricks bundle deployment migrate` for a deployed "
+    "bundle).",
+)
+def terraform_engine(ctx: TargetContext) -> Iterator[Finding]:
+    engine = ctx.get("bundle", "engine")
+    if engine is not None and ctx.resolve(engine) == "terraform":
+        yield ctx.finding(
+            "terraform-engine",
+            engine,
+            "bundle.engine",
+            "the terraform deployment engine is deprecated: move to engine: direct",
+        )
+
+
+@rule(
+    "legacy-run-as",
+    WARNING,
+    "`experimental.use_legacy_run_as: true`, an experimental mode the CLI warns may be removed.",
+)
+def legacy_run_as(ctx: TargetContext) -> Iterator[Finding]:
+    flag = ctx.get("experimental", "use_legacy_run_as")
+    if flag is not None and as_bool(ctx.resolve(flag)):
+        yield ctx.finding(
+            "legacy-run-as",
+            flag,
+            "experimental.use_legacy_run_as",
+            "the legacy run_as mode is experimental and may be removed: set run_as on the "
+            "pipelines' owners instead",
+        )

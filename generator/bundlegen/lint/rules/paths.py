@@ -4,6 +4,7 @@ kind the field expects (translate_paths.go)."""
 
 from __future__ import annotations
 
+import glob
 import os
 from collections.abc import Iterator
 from urllib.parse import urlparse
@@ -37,10 +38,11 @@ EXTENSIONS = (".py", ".r", ".scala", ".sql", ".ipynb")
     "missing-path",
     ERROR,
     "A local path a job task or pipeline names (`notebook_path`, `python_file`, `sql_task.file`, "
-    "`dbt_task.project_directory`, a library's `requirements`, a pipeline library's notebook or "
-    "file) does not exist relative to the file that names it, or is a plain file where a "
-    "notebook is expected (or the other way round). Not checked for jobs with `git_source`, "
-    "nor in a bundle folder that holds only configuration (YAML, JSON, Markdown).",
+    "`dbt_task.project_directory`, a library's `requirements`, a pipeline's `root_path` and its "
+    "libraries' notebooks and files, globs included) does not exist relative to the file that "
+    "names it, or is a plain file where a notebook is expected (or the other way round). Not "
+    "checked for jobs with `git_source`, nor in a bundle folder that holds only configuration "
+    "(YAML, JSON, Markdown).",
 )
 def missing_path(ctx: TargetContext) -> Iterator[Finding]:
     if not _has_sources(str(ctx.bundle.root_file.path.parent)):
@@ -65,6 +67,9 @@ def missing_path(ctx: TargetContext) -> Iterator[Finding]:
                         ctx, lib.get("requirements"), f"{tpath}.libraries[{j}].requirements", FILE
                     )
     for key, pipeline in ctx.resources("pipelines"):
+        yield from _check(
+            ctx, pipeline.get("root_path"), f"resources.pipelines.{key}.root_path", DIRECTORY
+        )
         for j, lib in enumerate(items(pipeline, "libraries")):
             for fields, kind in _PIPELINE_PATHS:
                 yield from _check(
@@ -101,12 +106,18 @@ def _from_git(holder: V) -> bool:
 
 
 def _check(ctx: TargetContext, v: V | None, path: str, kind: str) -> Iterator[Finding]:
-    if v is None or not isinstance(v.v, str) or not v.v or "${" in v.v:
+    if v is None or not isinstance(v.v, str) or not v.v:
         return
-    literal = v.v
+    literal = ctx.resolve(v) if "${" in v.v else v.v
+    if not isinstance(literal, str) or "${" in literal:
+        return  # known only in the workspace
     if literal.startswith("/") or urlparse(literal).scheme or literal.startswith("~"):
         return  # a workspace path or a URL: nothing local to check
     local = os.path.normpath(os.path.join(ctx.folder_of(v), literal))
+    if kind != DIRECTORY and any(c in literal for c in "*?["):
+        if not glob.glob(local):  # a pipeline's globbed notebooks or files
+            yield ctx.finding("missing-path", v, path, f"{kind} {literal} not found")
+        return
     problem = _problem(literal, local, kind)
     if problem:
         yield ctx.finding("missing-path", v, path, problem)

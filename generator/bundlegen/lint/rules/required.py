@@ -47,11 +47,19 @@ def _blank(ctx: TargetContext, v: V | None) -> bool:
 @rule(
     "missing-setting",
     ERROR,
-    "A setting the CLI refuses to go without: a dashboard's `display_name` and "
+    "A setting the CLI refuses to go without: `bundle.name` (unless `workspace.root_path` is "
+    "set), a dashboard's `display_name` and "
     "`warehouse_id`, a SQL warehouse's `name`, a grant's `principal` and `privileges`, a secret "
     "scope permission's principal (`user_name`, `group_name` or `service_principal_name`).",
 )
 def missing_setting(ctx: TargetContext) -> Iterator[Finding]:
+    if _blank(ctx, ctx.get("bundle", "name")) and _blank(ctx, ctx.get("workspace", "root_path")):
+        yield ctx.finding(
+            "missing-setting",
+            ctx.get("bundle") or ctx.bundle.root_file.root,
+            "bundle.name",
+            "the bundle has no name (nor a workspace.root_path): the CLI cannot place it",
+        )
     for key, dashboard in ctx.resources("dashboards"):
         for field in ("display_name", "warehouse_id"):
             if _blank(ctx, dashboard.get(field)):
@@ -244,3 +252,57 @@ def read_only_field(ctx: TargetContext) -> Iterator[Finding]:
                     f"{'.'.join(path)} is set by the CLI or the workspace and must not be set "
                     "in the bundle; remove it",
                 )
+
+
+@rule(
+    "secret-value",
+    ERROR,
+    "A secret resource's `value` is missing, not a string, not a `${var...}` reference, or "
+    "refers to a variable with a default: a secret must not be written in the bundle.",
+)
+def secret_value(ctx: TargetContext) -> Iterator[Finding]:
+    for key, secret in ctx.resources("secrets"):
+        path = f"resources.secrets.{key}.value"
+        value = secret.get("value")
+        if value is None or not isinstance(value.v, str):
+            yield ctx.finding(
+                "secret-value", value or secret, path, f"secret {key!r} needs a string value"
+            )
+            continue
+        whole = refs.REFERENCE.fullmatch(value.v)
+        if not whole:
+            yield ctx.finding(
+                "secret-value",
+                value,
+                path,
+                f"secret {key!r} is written in plain text: use a variable reference, "
+                "${var.<name>}, and pass the value at deploy time",
+            )
+            continue
+        p = whole.group(1).split(".")
+        definition = ctx.variables().get(p[1]) if p[0] == "var" and len(p) == 2 else None
+        default = definition.get("default") if definition is not None else None
+        if default is not None and default.v is not None:
+            yield ctx.finding(
+                "secret-value",
+                value,
+                path,
+                f"variable {p[1]!r} holds secret {key!r} but has a default, written in plain "
+                f"text: remove it and pass --var {p[1]}=... or BUNDLE_VAR_{p[1]}",
+            )
+
+
+@rule(
+    "conflicting-settings",
+    ERROR,
+    "Two settings that exclude each other: a Genie space's `file_path` and `serialized_space`.",
+)
+def conflicting_settings(ctx: TargetContext) -> Iterator[Finding]:
+    for key, space in ctx.resources("genie_spaces"):
+        if _set(space.get("file_path")) and _set(space.get("serialized_space")):
+            yield ctx.finding(
+                "conflicting-settings",
+                space.get("serialized_space"),
+                f"resources.genie_spaces.{key}.serialized_space",
+                "both file_path and serialized_space are set: keep one",
+            )

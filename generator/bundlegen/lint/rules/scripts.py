@@ -62,10 +62,21 @@ EXECUTABLES = ("bash", "sh", "cmd")
 @rule(
     "artifact-invalid",
     ERROR,
-    "An artifact's `executable` is not bash, sh or cmd, or a `files` source is a glob with a "
+    "An artifact has no settings, its `executable` is not bash, sh or cmd, or a `files` source "
+    "is a glob with a "
     "syntax error (an unclosed `[`, an empty `[]`, a trailing backslash).",
 )
 def artifact_invalid(ctx: TargetContext) -> Iterator[Finding]:
+    artifacts = ctx.view.get("artifacts")
+    for key, artifact in artifacts.v.items() if artifacts is not None and artifacts.is_map else []:
+        if artifact.v is None:
+            yield ctx.finding(
+                "artifact-invalid",
+                artifact,
+                f"artifacts.{key}",
+                f"artifact {key!r} is not properly configured: it has no settings",
+                at=artifacts.key_loc(key),
+            )
     for key, artifact in _artifacts(ctx):
         path = f"artifacts.{key}"
         executable = artifact.get("executable")
