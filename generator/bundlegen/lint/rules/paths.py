@@ -115,10 +115,11 @@ def _check(ctx: TargetContext, v: V | None, path: str, kind: str) -> Iterator[Fi
         return  # a workspace path or a URL: nothing local to check
     local = os.path.normpath(os.path.join(ctx.folder_of(v), literal))
     if kind != DIRECTORY and any(c in literal for c in "*?["):
-        if not glob.glob(local):  # a pipeline's globbed notebooks or files
-            yield ctx.finding("missing-path", v, path, f"{kind} {literal} not found")
-        return
-    problem = _problem(literal, local, kind)
+        matches = sorted(glob.glob(local))  # a pipeline's globbed notebooks or files
+        problems = [_problem(m, m, kind) for m in matches] or [f"{kind} {literal} not found"]
+        problem = next((x for x in problems if x), None)
+    else:
+        problem = _problem(literal, local, kind)
     if problem:
         yield ctx.finding("missing-path", v, path, problem)
 

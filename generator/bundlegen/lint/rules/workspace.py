@@ -3,6 +3,7 @@ the deployment engine and the presets."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from bundlegen.lint import refs
@@ -120,16 +121,25 @@ DIRECT_ONLY = (
 )
 
 
+def engine(ctx: TargetContext) -> str | None:
+    """The deployment engine the CLI would use: bundle.engine, else DATABRICKS_BUNDLE_ENGINE
+    (else the default, direct, for a bundle not yet deployed with Terraform)."""
+    value = ctx.resolve(ctx.get("bundle", "engine"))
+    if isinstance(value, str) and value:
+        return value
+    return os.environ.get("DATABRICKS_BUNDLE_ENGINE") or None
+
+
 @rule(
     "direct-only",
     ERROR,
-    "`bundle.engine: terraform` with what only the direct engine deploys: resource types such "
+    "`bundle.engine: terraform` (or DATABRICKS_BUNDLE_ENGINE=terraform) with what only the "
+    "direct engine deploys: resource types such "
     "as catalogs, job runs or Genie spaces, `lifecycle.started`, a pipeline's "
     "`cascade_on_destroy`.",
 )
 def direct_only(ctx: TargetContext) -> Iterator[Finding]:
-    engine = ctx.get("bundle", "engine")
-    if ctx.resolve(engine) != "terraform":
+    if engine(ctx) != "terraform":
         return
     resources = ctx.view.get("resources")
     for rtype, group in resources.items() if resources is not None else []:
