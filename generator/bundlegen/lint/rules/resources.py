@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from bundlegen.lint import refs
 from bundlegen.lint.findings import ERROR, WARNING, Finding
-from bundlegen.lint.rules.registry import TargetContext, rule
-from bundlegen.lint.values import V
+from bundlegen.lint.rules.registry import TargetContext, items, rule
+from bundlegen.lint.values import V, as_bool
 
 
 def _python_resources(ctx: TargetContext) -> bool:
@@ -156,3 +156,61 @@ def permission_overlap(ctx: TargetContext) -> Iterator[Finding]:
                             f"{rtype}.{key} already has permissions for {v.v!r}; the top-level "
                             "permissions for it do not apply here",
                         )
+
+
+PERMISSION_LEVELS = ("CAN_MANAGE", "CAN_VIEW", "CAN_RUN")
+
+
+@rule(
+    "permission-level",
+    ERROR,
+    "A top-level `permissions` entry has a level other than CAN_MANAGE, CAN_VIEW or CAN_RUN "
+    "(the levels the CLI maps onto each resource type).",
+)
+def permission_level(ctx: TargetContext) -> Iterator[Finding]:
+    top = ctx.view.get("permissions")
+    for i, p in enumerate(top.v if top is not None and top.is_seq else []):
+        level = p.get("level") if p.is_map else None
+        value = ctx.resolve(level)
+        if isinstance(value, str) and value and value not in PERMISSION_LEVELS:
+            yield ctx.finding(
+                "permission-level",
+                level,
+                f"permissions[{i}].level",
+                f"invalid permission level {value!r} for the whole bundle: use "
+                f"{', '.join(PERMISSION_LEVELS)} (levels such as CAN_MANAGE_RUN belong on a "
+                "resource's own permissions)",
+            )
+
+
+@rule(
+    "job-run-trigger",
+    ERROR,
+    "A job run's `lifecycle.triggers` entry does not set `on_bundle_deploy: true`, or sets it "
+    "beside `lifecycle.prevent_destroy`.",
+)
+def job_run_trigger(ctx: TargetContext) -> Iterator[Finding]:
+    for key, run in ctx.resources("job_runs"):
+        lifecycle = run.get("lifecycle")
+        if lifecycle is None or not lifecycle.is_map:
+            continue
+        path = f"resources.job_runs.{key}.lifecycle"
+        entries = items(lifecycle, "triggers")
+        on_deploy = any(as_bool(ctx.resolve(t.get("on_bundle_deploy"))) for t in entries)
+        if on_deploy and as_bool(ctx.resolve(lifecycle.get("prevent_destroy"))):
+            yield ctx.finding(
+                "job-run-trigger",
+                lifecycle,
+                path,
+                "lifecycle.triggers.on_bundle_deploy is incompatible with "
+                "lifecycle.prevent_destroy",
+            )
+        for i, t in enumerate(entries):
+            flag = t.get("on_bundle_deploy")
+            if flag is None or as_bool(ctx.resolve(flag)) is False:
+                yield ctx.finding(
+                    "job-run-trigger",
+                    flag or t,
+                    f"{path}.triggers[{i}].on_bundle_deploy",
+                    "a lifecycle.triggers entry must set on_bundle_deploy: true",
+                )

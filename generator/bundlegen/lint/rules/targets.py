@@ -37,6 +37,30 @@ def several_default_targets(ctx: TargetContext) -> Iterator[Finding]:
 
 
 @rule(
+    "no-default-target",
+    WARNING,
+    "Several targets and none has `default: true`; the CLI then refuses every command run "
+    "without `-t`.",
+)
+def no_default_target(ctx: TargetContext) -> Iterator[Finding]:
+    targets = ctx.bundle.merged.get("targets") if ctx.bundle.merged is not None else None
+    if targets is None or not targets.is_map:
+        return
+    present = [(n, t) for n, t in targets.v.items()]
+    if len(present) < 2:
+        return
+    if any(t.is_map and as_bool(ctx.resolve(t.get("default"))) for _, t in present):
+        return
+    yield ctx.finding(
+        "no-default-target",
+        targets,
+        "targets",
+        f"none of the {len(present)} targets is marked default: true; the CLI refuses any "
+        "command without -t (mark the one to use by default)",
+    )
+
+
+@rule(
     "run-as-conflict",
     ERROR,
     "`run_as` sets both `user_name` and `service_principal_name`; it must name one.",

@@ -17,7 +17,8 @@ _VOLUME_CHECKED = ("root_path", "file_path", "state_path", "resource_path")
     "volume-workspace-path",
     ERROR,
     "`workspace.root_path`, `file_path`, `state_path` or `resource_path` starts with `/Volumes/`; "
-    "only `workspace.artifact_path` may be a volume.",
+    "only `workspace.artifact_path` may be a volume, and then as "
+    "`/Volumes/<catalog>/<schema>/<volume>/...`.",
 )
 def volume_workspace_path(ctx: TargetContext) -> Iterator[Finding]:
     for field in _VOLUME_CHECKED:
@@ -33,6 +34,18 @@ def volume_workspace_path(ctx: TargetContext) -> Iterator[Finding]:
             )
             if field == "root_path":
                 return
+    artifact = ctx.get("workspace", "artifact_path")
+    value = ctx.resolve(artifact)
+    if isinstance(value, str) and value.startswith("/Volumes/"):
+        parts = value.split("/")
+        if len(parts) < 5 or not all(parts[2:5]):
+            yield ctx.finding(
+                "volume-workspace-path",
+                artifact,
+                "workspace.artifact_path",
+                f"workspace.artifact_path {value} is not a volume path: write "
+                "/Volumes/<catalog>/<schema>/<volume>/...",
+            )
 
 
 # The workspace fields that configure authentication (interpolation_in_auth_config.go).
