@@ -35,8 +35,7 @@ WHY: dict[str, str] = {
     "duplicate-resource-key": f"{_CLI_REFUSES}: a key names one resource or script for "
     "`bundle run`, so it must be unique.",
     "resource-key-reference": f"{_CLI_REFUSES}: keys are read before variables exist.",
-    "permission-level": f"{_CLI_REFUSES}: a bundle-wide level must map onto every resource "
-    "type.",
+    "permission-level": f"{_CLI_REFUSES}: a bundle-wide level must map onto every resource type.",
     "job-run-trigger": f"{_CLI_REFUSES}: the run could not be triggered as configured.",
     "no-default-target": "The CLI cannot tell which target is meant and refuses every command "
     "run without -t.",

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from urllib.parse import urlparse
 
 from bundlegen.lint.findings import ERROR, Finding
-from bundlegen.lint.rules.registry import TargetContext, items, rule
+from bundlegen.lint.rules.registry import TargetContext, items, job_tasks, rule
 from bundlegen.lint.values import V
 
 NOTEBOOK, FILE, DIRECTORY = "notebook", "file", "directory"
@@ -50,22 +50,16 @@ def missing_path(ctx: TargetContext) -> Iterator[Finding]:
     for key, job in ctx.resources("jobs"):
         if job.get("git_source") is not None and job.v["git_source"].v is not None:
             continue
-        for i, task in enumerate(items(job, "tasks")):
-            path = f"resources.jobs.{key}.tasks[{i}]"
-            inner = task.get("for_each_task", "task")
-            pairs = [(task, path)]
-            if inner is not None and inner.is_map:
-                pairs.append((inner, f"{path}.for_each_task.task"))
-            for t, tpath in pairs:
-                for fields, kind in _TASK_PATHS:
-                    holder = t.get(*fields[:-1])
-                    if holder is not None and _from_git(holder):
-                        continue
-                    yield from _check(ctx, t.get(*fields), f"{tpath}.{'.'.join(fields)}", kind)
-                for j, lib in enumerate(items(t, "libraries")):
-                    yield from _check(
-                        ctx, lib.get("requirements"), f"{tpath}.libraries[{j}].requirements", FILE
-                    )
+        for t, tpath in job_tasks(job, f"resources.jobs.{key}"):
+            for fields, kind in _TASK_PATHS:
+                holder = t.get(*fields[:-1])
+                if holder is not None and _from_git(holder):
+                    continue
+                yield from _check(ctx, t.get(*fields), f"{tpath}.{'.'.join(fields)}", kind)
+            for j, lib in enumerate(items(t, "libraries")):
+                yield from _check(
+                    ctx, lib.get("requirements"), f"{tpath}.libraries[{j}].requirements", FILE
+                )
     for key, pipeline in ctx.resources("pipelines"):
         yield from _check(
             ctx, pipeline.get("root_path"), f"resources.pipelines.{key}.root_path", DIRECTORY

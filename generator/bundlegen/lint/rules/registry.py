@@ -105,6 +105,16 @@ def find_cycle(start: str, edges: dict[str, list[str]]) -> list[str] | None:
     return None
 
 
+def job_tasks(job: V, path: str) -> Iterator[tuple[V, str]]:
+    """Each task of a job with its path, and the task inside a for_each_task after its holder."""
+    for i, task in enumerate(items(job, "tasks")):
+        tpath = f"{path}.tasks[{i}]"
+        yield task, tpath
+        inner = task.get("for_each_task", "task")
+        if inner is not None and inner.is_map:
+            yield inner, f"{tpath}.for_each_task.task"
+
+
 def items(v: V | None, *path: str) -> list[V]:
     """The mappings of the sequence at path under v (none if it is not a sequence)."""
     seq = v.get(*path) if v is not None else None

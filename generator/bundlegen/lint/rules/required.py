@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from bundlegen.lint import refs
 from bundlegen.lint.findings import ERROR, WARNING, Finding
-from bundlegen.lint.rules.registry import TargetContext, items, rule
+from bundlegen.lint.rules.registry import TargetContext, items, job_tasks, rule
 from bundlegen.lint.values import V, as_bool, join
 
 
@@ -125,24 +125,18 @@ _COMPUTE_FIELDS = ("job_cluster_key", "environment_key", "existing_cluster_id", 
 )
 def job_task_compute(ctx: TargetContext) -> Iterator[Finding]:
     for key, job in ctx.resources("jobs"):
-        for i, task in enumerate(items(job, "tasks")):
-            path = f"resources.jobs.{key}.tasks[{i}]"
-            inner = task.get("for_each_task", "task")
-            pairs = [(task, path)]
-            if inner is not None and inner.is_map:
-                pairs.append((inner, f"{path}.for_each_task.task"))
-            for t, tpath in pairs:
-                kind = next((k for k in _COMPUTE_TASKS if t.get(k) is not None), None)
-                if kind is None or any(_set(t.get(f)) for f in _COMPUTE_FIELDS):
-                    continue
-                name = t.get("task_key")
-                yield ctx.finding(
-                    "job-task-compute",
-                    t,
-                    tpath,
-                    f"task {name.v if name is not None else i!r} ({kind}) names no compute: set "
-                    "one of job_cluster_key, environment_key, existing_cluster_id or new_cluster",
-                )
+        for t, tpath in job_tasks(job, f"resources.jobs.{key}"):
+            kind = next((k for k in _COMPUTE_TASKS if t.get(k) is not None), None)
+            if kind is None or any(_set(t.get(f)) for f in _COMPUTE_FIELDS):
+                continue
+            name = t.get("task_key")
+            yield ctx.finding(
+                "job-task-compute",
+                t,
+                tpath,
+                f"task {name.v if name is not None else tpath!r} ({kind}) names no compute: set "
+                "one of job_cluster_key, environment_key, existing_cluster_id or new_cluster",
+            )
 
 
 def _set(v: V | None) -> bool:
@@ -156,13 +150,8 @@ def _clusters(ctx: TargetContext) -> Iterator[tuple[V, str]]:
     for key, job in ctx.resources("jobs"):
         for i, jc in enumerate(items(job, "job_clusters")):
             yield jc.get("new_cluster"), f"resources.jobs.{key}.job_clusters[{i}].new_cluster"
-        for i, task in enumerate(items(job, "tasks")):
-            path = f"resources.jobs.{key}.tasks[{i}]"
-            yield task.get("new_cluster"), f"{path}.new_cluster"
-            yield (
-                task.get("for_each_task", "task", "new_cluster"),
-                f"{path}.for_each_task.task.new_cluster",
-            )
+        for t, tpath in job_tasks(job, f"resources.jobs.{key}"):
+            yield t.get("new_cluster"), f"{tpath}.new_cluster"
     for key, pipeline in ctx.resources("pipelines"):
         for i, cluster in enumerate(items(pipeline, "clusters")):
             yield cluster, f"resources.pipelines.{key}.clusters[{i}]"
