@@ -30,6 +30,7 @@ WHY: dict[str, str] = {
     "variable-cycle": f"{_CLI_REFUSES}: it detects the cycle and cannot resolve any of them.",
     "complex-variable-cycle": "The CLI gives up after 11 rounds and deploys the references "
     "unresolved, as literal `${...}` text.",
+    "lookup-reference": f"{_CLI_REFUSES}: lookups are resolved in one pass.",
     "required-variable": "Without --var or BUNDLE_VAR_<name> the CLI refuses the target.",
     "undefined-resource": f"{_CLI_REFUSES}: the reference names nothing it deploys.",
     "duplicate-resource-key": f"{_CLI_REFUSES}: a key names one resource or script for "

@@ -97,6 +97,30 @@ def undefined_variable_field(ctx: TargetContext) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "lookup-reference",
+    ERROR,
+    "A variable's `lookup` refers to another variable that is itself a lookup; the CLI resolves "
+    "lookups in one pass and refuses it.",
+)
+def lookup_reference(ctx: TargetContext) -> Iterator[Finding]:
+    defined = ctx.variables()
+    for name, definition in defined.items():
+        lookup = definition.get("lookup") if definition.is_map else None
+        for v, path in refs.strings(lookup, f"variables.{name}.lookup"):
+            for ref in refs.references(v.v):
+                p = ref.split(".")
+                other = defined.get(p[1]) if p[0] == "var" and len(p) >= 2 else None
+                if other is not None and other.is_map and other.get("lookup") is not None:
+                    yield ctx.finding(
+                        "lookup-reference",
+                        v,
+                        path,
+                        f"${{{ref}}}: a lookup cannot refer to another lookup variable "
+                        f"({p[1]!r}); give {p[1]!r} a default or look the value up directly",
+                    )
+
+
 def _fields(name: str, v: V | None) -> Iterator[tuple[str, V]]:
     """Each string of a variable's default that holds a reference, by its field path
     (`a`, `a.a_2`, `a.items[0]`)."""
