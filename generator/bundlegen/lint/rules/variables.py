@@ -65,7 +65,8 @@ def undefined_variable(ctx: TargetContext) -> Iterator[Finding]:
     "undefined-variable-field",
     ERROR,
     "`${var.x.field}` names a field that the complex variable `x` does not have, or reads a "
-    "field of a variable whose value is not a mapping.",
+    "field of a variable whose value is not a mapping (a default that is itself a `${var...}` "
+    "reference included: the CLI reads fields before it resolves that).",
 )
 def undefined_variable_field(ctx: TargetContext) -> Iterator[Finding]:
     defined = ctx.variables()
@@ -78,11 +79,13 @@ def undefined_variable_field(ctx: TargetContext) -> Iterator[Finding]:
             value = definition.get("default") if definition.is_map else None
             if value is None or value.v is None or definition.get("lookup") is not None:
                 continue  # the value comes from --var, a lookup or the environment
-            if isinstance(value.v, str) and "${" in value.v:
-                continue
+            # A default that is itself a ${...} reference is still a string when the CLI reads
+            # a field of it: the CLI refuses that too ("expected a map to index").
             for i, key in enumerate(p[2:], 2):
                 if not value.is_map:
                     what = f"var.{'.'.join(p[1:i])} is not a mapping, so it has no field {key!r}"
+                    if isinstance(value.v, str) and "${" in value.v:
+                        what += f" (its value {value.v} is resolved only after fields are read)"
                     break
                 if key not in value.v:
                     what = f"var.{'.'.join(p[1:i])} has no field {key!r}"
