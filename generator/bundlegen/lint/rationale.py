@@ -70,8 +70,7 @@ WHY: dict[str, str] = {
     "deployer's name; developers would overwrite each other's copy.",
     "volume-workspace-path": f"{_CLI_REFUSES}: only artifacts may be stored in a volume.",
     "auth-interpolation": "The CLI authenticates before it resolves references: the "
-    "reference is used literally, or ignored.",
-    "host-interpolation": f"{_CLI_REFUSES}: it cannot connect to `${{...}}`.",
+    "reference is used literally (for `host`, the CLI then fails to connect).",
     "bundle-name-interpolation": "The name identifies the deployment; a name that changes "
     "with a variable makes the CLI deploy a second copy instead of updating the first.",
     "direct-only": f"{_CLI_REFUSES}: Terraform cannot deploy these.",

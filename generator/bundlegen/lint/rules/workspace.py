@@ -68,12 +68,12 @@ AUTH_FIELDS = (
 @rule(
     "auth-interpolation",
     WARNING,
-    "A `workspace` field that configures authentication (`profile`, `auth_type`, "
+    "A `workspace` field that configures authentication (`host`, `profile`, `auth_type`, "
     "`client_id`, the Azure and Google fields) uses `${...}`: the CLI authenticates before it "
     "resolves references. Set the field's environment variable (DATABRICKS_HOST, ...) instead.",
 )
 def auth_interpolation(ctx: TargetContext) -> Iterator[Finding]:
-    for field in AUTH_FIELDS[1:]:  # host: host-interpolation
+    for field in AUTH_FIELDS:
         v = ctx.get("workspace", field)
         if v is not None and isinstance(v.v, str) and refs.references(v.v):
             yield ctx.finding(
@@ -83,24 +83,6 @@ def auth_interpolation(ctx: TargetContext) -> Iterator[Finding]:
                 f"workspace.{field} uses a ${{...}} reference, which the CLI does not resolve "
                 "for authentication; set it through its environment variable instead",
             )
-
-
-@rule(
-    "host-interpolation",
-    ERROR,
-    "`workspace.host` uses `${...}`: the CLI connects to the host before it resolves references, "
-    "so it fails. Set DATABRICKS_HOST, or the host per target, instead.",
-)
-def host_interpolation(ctx: TargetContext) -> Iterator[Finding]:
-    v = ctx.get("workspace", "host")
-    if v is not None and isinstance(v.v, str) and refs.references(v.v):
-        yield ctx.finding(
-            "host-interpolation",
-            v,
-            "workspace.host",
-            "workspace.host uses a ${...} reference, which the CLI cannot resolve before it "
-            "connects: write the host per target, or set DATABRICKS_HOST",
-        )
 
 
 @rule(
