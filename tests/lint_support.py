@@ -19,10 +19,10 @@ def schema(which: str = "official"):
     return load_schema(OFFICIAL_SCHEMA if which == "official" else None, databricks_cli="")
 
 
-def lint(*paths: Path, target: str | None = None, which: str = "official"):
+def lint(*paths: Path, target: str | None = None, which: str = "official", selection=None):
     from bundlegen.lint import lint_paths
 
-    return lint_paths(list(paths), schema(which), target)
+    return lint_paths(list(paths), schema(which), target, selection)
 
 
 def expected(folder: Path) -> set[tuple[str, int, str]]:

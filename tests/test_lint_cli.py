@@ -117,6 +117,7 @@ def test_a_broken_bundle_is_reported_and_the_others_still_linted():
         ("unknown-engine/bad/databricks.yml", "unknown-engine]"),
         ("unreadable-file/bad/databricks.yml", "unreadable-file]"),
         ("yaml-syntax/bad/broken.yml", "yaml-syntax]"),  # the bundle's other files are still linted
+        ("yaml-syntax/bad/merges.yml", "yaml-syntax]"),
         ("yaml-syntax/bad/recursive.yml", "yaml-syntax]"),
     ]
     assert result.exit_code == 1

@@ -7,7 +7,8 @@ from support import ROOT
 
 from bundlegen.cli import LINT_FORMATS
 from bundlegen.lint import RULES
-from bundlegen.lint.docs import rules_table, with_table
+from bundlegen.lint.docs import REFERENCE, reference, rules_table, with_table
+from bundlegen.lint.rationale import WHY
 from bundlegen.lint.reporters import REPORTERS
 
 DOC = ROOT / "docs" / "lint.md"
@@ -19,6 +20,16 @@ def test_the_rules_table_in_the_docs_is_the_registry():
     assert with_table(text) == text, "run: python -m bundlegen.lint.docs docs/lint.md"
     for rule in RULES.values():
         assert rule.docs.endswith(".") and rule.severity in ("error", "warning")
+
+
+def test_every_rule_says_why_with_a_failing_example_and_its_fix():
+    assert sorted(WHY) == sorted(RULES)
+    text = (ROOT / "docs" / REFERENCE).read_text(encoding="utf-8")
+    assert text == reference(), "run: python -m bundlegen.lint.docs docs/lint.md"
+    for rule in RULES:
+        section = text.split(f"\n## {rule}\n", 1)[1].split("\n## ", 1)[0]
+        assert "**Why:**" in section and "**Example" in section, rule
+        assert "**Fix:**" in section or "Fix:" in section, rule
 
 
 def test_every_format_is_documented_and_offered():

@@ -12,7 +12,7 @@ import pytest
 from lint_support import DATA, expected, lint
 
 import bundlegen.lint as lint_api
-from bundlegen.lint import RULES, rules
+from bundlegen.lint import RULES, Selection, rules
 
 TARGETED = {"unknown-target": "prod"}  # rules that need --target
 
@@ -46,7 +46,8 @@ def test_the_bad_bundle_is_reported_where_the_comments_say(rule, monkeypatch):
         monkeypatch.setattr(lint_api, "target_checks", rules.target_checks)
     want = {e for e in expected(folder) if e[2] == rule}
     assert want, f"{folder} marks no line with '# expect: {rule}'"
-    result = lint(folder, target=TARGETED.get(rule))
+    # A rule that is off by default is selected for its own bad bundle.
+    result = lint(folder, target=TARGETED.get(rule), selection=Selection(extend=frozenset({rule})))
     assert _found(result, folder, rule) == want, "\n".join(map(str, result.findings))
     severities = {f.severity for f in result.findings if f.rule == rule}
     assert severities == {RULES[rule].severity}
@@ -57,6 +58,7 @@ def test_the_bad_bundle_is_reported_where_the_comments_say(rule, monkeypatch):
 def test_the_good_bundle_is_clean(rule, which):
     folder = DATA / rule / "good"
     paths = [folder / "src" / "main.py"] if rule == "bundle-not-found" else [folder]
-    result = lint(*paths, target=TARGETED.get(rule), which=which)
+    every = Selection(extend=frozenset(RULES))  # rules that are off by default too
+    result = lint(*paths, target=TARGETED.get(rule), which=which, selection=every)
     assert result.findings == [], "\n".join(map(str, result.findings))
     assert result.bundles

@@ -172,6 +172,11 @@ LINT_FORMATS = ("text", "json", "github", "sarif", "junit")  # bundlegen.lint.re
               help="text: file:line:column lines; json: a document; github: workflow "
                    "annotations; sarif: for code scanning; junit: a test report.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Run only these rules (comma-separated ids; replaces the config's select).")
+@click.option("--extend-select", multiple=True, metavar="RULES",
+              help="Also run these rules (e.g. rules that are off by default).")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Do not run these rules.")
 @click.pass_context
 def lint(
     ctx: click.Context,
@@ -180,6 +185,9 @@ def lint(
     bundle_schema: Path | None,
     fmt: str,
     strict: bool,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
 ) -> None:
     """Check bundles offline. PATH: a bundle folder, its databricks.yml or a file in it (default .).
 
@@ -188,11 +196,13 @@ def lint(
     from bundlegen.lint import lint_paths, load_schema
     from bundlegen.lint import strict as make_strict
     from bundlegen.lint.reporters import REPORTERS
+    from bundlegen.lint.selection import from_options
 
+    selection = from_options(select, extend_select, ignore)
     schema = load_schema(bundle_schema)
     if schema.note:
         click.echo(f"note: {schema.note}", err=True)
-    result = lint_paths(list(paths) or [Path(".")], schema, target)
+    result = lint_paths(list(paths) or [Path(".")], schema, target, selection)
     if strict:
         result.findings = make_strict(result.findings)
     click.echo(REPORTERS[fmt](result), nl=False)

@@ -16,6 +16,7 @@ from bundlegen.lint.findings import ERROR, WARNING, Finding, strict
 from bundlegen.lint.loader import Bundle, display_path, find_root, load_bundle
 from bundlegen.lint.rules import RULES, TargetContext, target_checks
 from bundlegen.lint.schema import Schema, check_file, load_schema, missing_finding
+from bundlegen.lint.selection import Selection, find_config, suppress
 
 __all__ = [
     "ERROR",
@@ -23,6 +24,7 @@ __all__ = [
     "Finding",
     "LintResult",
     "RULES",
+    "Selection",
     "lint_paths",
     "load_schema",
     "strict",
@@ -44,9 +46,20 @@ class LintResult:
         return sum(f.severity == WARNING for f in self.findings)
 
 
-def lint_paths(paths: list[Path], schema: Schema, target: str | None = None) -> LintResult:
+# Findings about lint's own run rather than the bundle: never deselected.
+_ALWAYS = frozenset({"bundle-not-found", "internal-error"})
+
+
+def lint_paths(
+    paths: list[Path],
+    schema: Schema,
+    target: str | None = None,
+    selection: Selection | None = None,
+) -> LintResult:
     """Lint the bundle of each path (a bundle folder, its databricks.yml, or a file in it).
-    Paths must exist; one broken bundle is reported and the others are still linted."""
+    Paths must exist; one broken bundle is reported and the others are still linted.
+    `selection` (the command line's) goes over each bundle's config file; a bad config file
+    raises InputError."""
     result = LintResult()
     roots: list[Path] = []
     seen: set[str] = set()
@@ -70,9 +83,10 @@ def lint_paths(paths: list[Path], schema: Schema, target: str | None = None) -> 
             seen.add(os.path.realpath(root))
             roots.append(root)
     for root in roots:
+        chosen = (selection or Selection()).over(find_config(root))
         try:
             bundle = load_bundle(root, schema.top_level)
-            findings = lint_bundle(bundle, schema, target)
+            findings = lint_bundle(bundle, schema, target, chosen)
         except Exception as err:  # a bug must not hide the other bundles' findings
             if os.environ.get("BUNDLEGEN_DEBUG"):
                 raise
@@ -98,7 +112,19 @@ def lint_paths(paths: list[Path], schema: Schema, target: str | None = None) -> 
     return result
 
 
-def lint_bundle(bundle: Bundle, schema: Schema, target: str | None = None) -> list[Finding]:
+def lint_bundle(
+    bundle: Bundle, schema: Schema, target: str | None = None, selection: Selection | None = None
+) -> list[Finding]:
+    chosen = selection or Selection()
+    found = _lint_bundle(bundle, schema, target, chosen)
+    found = [f for f in found if f.rule in _ALWAYS or chosen.enabled(f.rule)]
+    found = suppress(found, {f.name: f.text for f in bundle.files}, chosen)
+    return [f for f in found if f.rule in _ALWAYS or chosen.enabled(f.rule)]
+
+
+def _lint_bundle(
+    bundle: Bundle, schema: Schema, target: str | None, chosen: Selection
+) -> list[Finding]:
     found: list[Finding] = []
     missing = []
     for f in bundle.files:
@@ -124,13 +150,14 @@ def lint_bundle(bundle: Bundle, schema: Schema, target: str | None = None) -> li
         )
         return bundle.findings + found
     targets = [target] if target else (bundle.target_names or [None])
+    checks = [r for r in target_checks() if chosen.enabled(r.id)]
     per_target: dict[tuple, list[str]] = defaultdict(list)
     views = {}
     for name in targets:
         view = bundle.view(name)
         views[name] = view
         ctx = TargetContext(bundle, name, view)
-        for rule in target_checks():
+        for rule in checks:
             for finding in rule.check(ctx):
                 if name not in per_target[finding_key(finding)]:
                     per_target[finding_key(finding)].append(name)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bundlegen.errors import InputError
-from bundlegen.lint.findings import ERROR, Finding
+from bundlegen.lint.findings import ERROR, WARNING, Finding
 from bundlegen.lint.values import V, join, kind
 from bundlegen.yamltree import MappingNode, ScalarNode, SequenceNode, compose_first, scalar_12
 
@@ -137,7 +137,12 @@ class _Converter:
             kline, kcol = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if key_node.tag == _MERGE_TAG:
                 if seen_merge is not None:
-                    self._dup(path, "<<", kline, kcol, seen_merge)
+                    self._syntax(
+                        key_node,
+                        join(path, "<<"),
+                        f"a second merge key << (first at line {seen_merge}); the CLI refuses it: "
+                        "merge several mappings with one key, <<: [*a, *b]",
+                    )
                 seen_merge = kline
                 merges.append(value_node)
                 continue
@@ -173,16 +178,16 @@ class _Converter:
                         out.keys[key] = merged.keys.get(key, (value.line, value.col))
 
     def _dup(self, path: str, key: str, line: int, col: int, first: int) -> None:
-        what = "merge key <<" if key == "<<" else f"key {key!r}"
+        # The CLI's YAML loader keeps the later key without a word: almost surely a mistake.
         self.findings.append(
             Finding(
-                ERROR,
+                WARNING,
                 self.name,
                 line,
                 col,
                 join(path, key),
                 "duplicate-key",
-                f"duplicate {what} (first at line {first}); the Databricks CLI refuses the file",
+                f"duplicate key {key!r} (first at line {first}); the later value wins",
             )
         )
 
@@ -269,13 +274,14 @@ def load_bundle(root_path: Path, known_top_level: frozenset[str]) -> Bundle:
             if inc is not None and inc.v:
                 findings.append(
                     Finding(
-                        ERROR,
+                        WARNING,
                         bf.name,
                         inc.line,
                         inc.col,
                         "include",
-                        "include-invalid",
-                        "only the root file (databricks.yml) may have an include section",
+                        "include-outside-root",
+                        "only the root file (databricks.yml) may have an include section; the CLI "
+                        "ignores this one",
                     )
                 )
             merged = merge(merged, bf.root, findings, "")
@@ -361,6 +367,11 @@ def merge(a: V | None, b: V | None, findings: list[Finding], path: str) -> V | N
     if a.is_seq and b.is_seq:
         return V(a.v + b.v, a.file, a.line, a.col)
     if a.is_map or a.is_seq or b.is_map or b.is_seq:
+        # The CLI first drops a plain scalar where the schema wants a container (the schema
+        # check warns about it), so the merge keeps the container; a ${...} reference it keeps.
+        scalar = b if a.is_map or a.is_seq else a
+        if not (isinstance(scalar.v, str) and "${" in scalar.v):
+            return a if scalar is b else b
         findings.append(
             Finding(
                 ERROR,

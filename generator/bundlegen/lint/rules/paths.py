@@ -1,0 +1,158 @@
+"""Local paths the CLI uploads: notebooks, Python files, SQL files, dbt projects and requirements
+files named by jobs and pipelines must exist, relative to the file that names them, and be of the
+kind the field expects (translate_paths.go)."""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Iterator
+from urllib.parse import urlparse
+
+from bundlegen.lint.findings import ERROR, Finding
+from bundlegen.lint.rules.registry import TargetContext, items, job_tasks, rule
+from bundlegen.lint.values import V
+
+NOTEBOOK, FILE, DIRECTORY = "notebook", "file", "directory"
+
+# Each task field that names a local path, and what it must be (job_paths_visitor.go).
+_TASK_PATHS = (
+    (("notebook_task", "notebook_path"), NOTEBOOK),
+    (("spark_python_task", "python_file"), FILE),
+    (("dbt_task", "project_directory"), DIRECTORY),
+    (("sql_task", "file", "path"), FILE),
+)
+_PIPELINE_PATHS = ((("notebook", "path"), NOTEBOOK), (("file", "path"), FILE))
+
+# The first line that makes a source file a notebook (libs/notebook/detect.go).
+_HEADERS = {
+    ".py": "# Databricks notebook source",
+    ".r": "# Databricks notebook source",
+    ".scala": "// Databricks notebook source",
+    ".sql": "-- Databricks notebook source",
+}
+EXTENSIONS = (".py", ".r", ".scala", ".sql", ".ipynb")
+
+
+@rule(
+    "missing-path",
+    ERROR,
+    "A local path a job task or pipeline names (`notebook_path`, `python_file`, `sql_task.file`, "
+    "`dbt_task.project_directory`, a library's `requirements`, a pipeline's `root_path` and its "
+    "libraries' notebooks and files, globs included) does not exist relative to the file that "
+    "names it, or is a plain file where a notebook is expected (or the other way round). Not "
+    "checked for jobs with `git_source`, nor in a bundle folder that holds only configuration "
+    "(YAML, JSON, Markdown).",
+)
+def missing_path(ctx: TargetContext) -> Iterator[Finding]:
+    if not _has_sources(str(ctx.bundle.root_file.path.parent)):
+        return  # the configuration alone, copied without its sources: nothing to compare
+    for key, job in ctx.resources("jobs"):
+        if job.get("git_source") is not None and job.v["git_source"].v is not None:
+            continue
+        for t, tpath in job_tasks(job, f"resources.jobs.{key}"):
+            for fields, kind in _TASK_PATHS:
+                holder = t.get(*fields[:-1])
+                if holder is not None and _from_git(holder):
+                    continue
+                yield from _check(ctx, t.get(*fields), f"{tpath}.{'.'.join(fields)}", kind)
+            for j, lib in enumerate(items(t, "libraries")):
+                yield from _check(
+                    ctx, lib.get("requirements"), f"{tpath}.libraries[{j}].requirements", FILE
+                )
+    for key, pipeline in ctx.resources("pipelines"):
+        yield from _check(
+            ctx, pipeline.get("root_path"), f"resources.pipelines.{key}.root_path", DIRECTORY
+        )
+        for j, lib in enumerate(items(pipeline, "libraries")):
+            for fields, kind in _PIPELINE_PATHS:
+                yield from _check(
+                    ctx,
+                    lib.get(*fields),
+                    f"resources.pipelines.{key}.libraries[{j}].{'.'.join(fields)}",
+                    kind,
+                )
+
+
+_CONFIG_SUFFIXES = (".yml", ".yaml", ".json", ".md", ".txt", ".toml")
+
+
+def _has_sources(root: str) -> bool:
+    """Whether the bundle folder holds any file besides configuration and docs."""
+    for _, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        if any(_is_source(name) for name in files):
+            return True
+    return False
+
+
+def _is_source(name: str) -> bool:
+    return not (
+        name.startswith(".")
+        or name.lower().endswith(_CONFIG_SUFFIXES)
+        or name in ("LICENSE", "NOTICE")
+    )
+
+
+def _from_git(holder: V) -> bool:
+    source = holder.get("source") if holder.is_map else None
+    return source is not None and str(source.v).upper() == "GIT"
+
+
+def _check(ctx: TargetContext, v: V | None, path: str, kind: str) -> Iterator[Finding]:
+    if v is None or not isinstance(v.v, str) or not v.v:
+        return
+    literal = ctx.resolve(v) if "${" in v.v else v.v
+    if not isinstance(literal, str) or "${" in literal:
+        return  # known only in the workspace
+    if literal.startswith("/") or urlparse(literal).scheme or literal.startswith("~"):
+        return  # a workspace path or a URL: nothing local to check
+    local = os.path.normpath(os.path.join(ctx.folder_of(v), literal))
+    if kind != DIRECTORY and any(c in literal for c in "*?["):
+        matches = sorted(glob.glob(local))  # a pipeline's globbed notebooks or files
+        problems = [_problem(m, m, kind) for m in matches] or [f"{kind} {literal} not found"]
+        problem = next((x for x in problems if x), None)
+    else:
+        problem = _problem(literal, local, kind)
+    if problem:
+        yield ctx.finding("missing-path", v, path, problem)
+
+
+def _problem(literal: str, local: str, kind: str) -> str | None:
+    if kind == DIRECTORY:
+        if not os.path.exists(local):
+            return f"directory {literal} not found"
+        return None if os.path.isdir(local) else f"{literal} is not a directory"
+    if not os.path.isfile(local):
+        if kind == FILE:
+            return f"file {literal} not found"
+        if os.path.splitext(local)[1]:
+            return f"notebook {literal} not found"
+        for ext in EXTENSIONS:
+            if os.path.isfile(local + ext):
+                return f"notebook {literal} not found: did you mean {literal + ext}?"
+        return (
+            f"notebook {literal} not found (local notebooks are named with their extension: "
+            f"{', '.join(EXTENSIONS)})"
+        )
+    notebook = _is_notebook(local)
+    if kind == NOTEBOOK and not notebook:
+        return f"{literal} is a file, not a notebook (a notebook's first line is its header)"
+    if kind == FILE and notebook:
+        return f"{literal} is a notebook, but this field takes a file"
+    return None
+
+
+def _is_notebook(local: str) -> bool:
+    ext = os.path.splitext(local)[1].lower()
+    if ext == ".ipynb":
+        return True
+    header = _HEADERS.get(ext)
+    if header is None:
+        return False
+    try:
+        with open(local, encoding="utf-8", errors="replace") as f:
+            first = f.readline(64)
+    except OSError:
+        return False
+    return first.rstrip("\r\n").strip() == header
