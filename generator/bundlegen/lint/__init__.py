@@ -81,7 +81,7 @@ def lint_paths(paths: list[Path], schema: Schema, target: str | None = None) -> 
             result.files.append(name)
             result.findings.append(
                 Finding(
-                    WARNING,
+                    ERROR,  # unchecked is not clean: the gate fails closed
                     name,
                     1,
                     1,
