@@ -1,12 +1,14 @@
 """The `bundlegen` command line: parse arguments, call the core, print, exit.
 
 This is the only module that prints or knows exit codes: 0 clean, 1 findings (lint),
-2 bad usage or bad input, 3 an internal error (a bug; set BUNDLEGEN_DEBUG=1 for the traceback).
+2 bad usage or bad input, 3 an internal error (a bug; set BUNDLEGEN_DEBUG=1 for the traceback),
+130 interrupted (Ctrl-C), as shells report a process that SIGINT stopped.
 Heavy modules are imported inside the commands, so `--help` and `--version` start fast.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -19,6 +21,7 @@ from bundlegen.regionformats import FORMATS
 from bundlegen.trafficformats import FORMATS as TRAFFIC_FORMATS
 
 INTERNAL_ERROR = 3
+INTERRUPTED = 130
 
 
 class _Group(click.Group):
@@ -29,7 +32,10 @@ class _Group(click.Group):
             for line in str(err).splitlines():
                 click.echo(f"error: {line}", err=True)
             ctx.exit(err.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+        except KeyboardInterrupt:  # an edit under way was undone by fsio.commit_all
+            click.echo("bundlegen: interrupted", err=True)
+            ctx.exit(INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except BrokenPipeError:  # the reader went away (`... | head`): not an error of ours
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -167,6 +173,20 @@ _PROJECT_DIR = click.option(
 _DRY_RUN = click.option("--dry-run", is_flag=True, help="Print the diff; write nothing.")
 
 
+@contextlib.contextmanager
+def _locked(project_dir: Path, dry_run: bool):
+    """An edit holds its project's lock from its first read to its last write, so two edits
+    never interleave (a dry run only reads, and takes no lock)."""
+    if dry_run:
+        yield
+        return
+    from bundlegen.fsio import project_lock
+    from bundlegen.traffic import locate
+
+    with project_lock(locate(project_dir)[1]):
+        yield
+
+
 def _report(changes, dry_run: bool) -> None:
     from bundlegen.regions import commit
 
@@ -205,7 +225,8 @@ def add_region(name, host, project_dir, source, target_name, metastore_id, dry_r
     """Add region NAME: its target(s) and everything the project keeps per region."""
     from bundlegen.regions import add_region as plan
 
-    _report(plan(project_dir, name, host, source, target_name, metastore_id), dry_run)
+    with _locked(project_dir, dry_run):
+        _report(plan(project_dir, name, host, source, target_name, metastore_id), dry_run)
 
 
 @cli.command("remove-region")
@@ -217,7 +238,8 @@ def remove_region(name, project_dir, target_name, dry_run) -> None:
     """Remove region NAME: what add-region added. Never the primary or the last region."""
     from bundlegen.regions import remove_region as plan
 
-    _report(plan(project_dir, name, target_name), dry_run)
+    with _locked(project_dir, dry_run):
+        _report(plan(project_dir, name, target_name), dry_run)
 
 
 @cli.command("regions")
@@ -288,7 +310,8 @@ def traffic_set(assignments, endpoint, target, project_dir, dry_run) -> None:
     the split must add up to 100."""
     from bundlegen.traffic import set_split
 
-    _edited(set_split(project_dir, assignments, endpoint, target), dry_run)
+    with _locked(project_dir, dry_run):
+        _edited(set_split(project_dir, assignments, endpoint, target), dry_run)
 
 
 @traffic.command("add-variant")
@@ -305,7 +328,8 @@ def traffic_add_variant(name, alias, pct, source, shadow, project_dir, dry_run) 
     """Add variant NAME: a served entity, its route and its version variable, in every target."""
     from bundlegen.traffic import add_variant
 
-    _edited(add_variant(project_dir, name, alias, pct, source, shadow), dry_run)
+    with _locked(project_dir, dry_run):
+        _edited(add_variant(project_dir, name, alias, pct, source, shadow), dry_run)
 
 
 @traffic.command("remove-variant")
@@ -318,7 +342,8 @@ def traffic_remove_variant(name, to, project_dir, dry_run) -> None:
     """Remove variant NAME (never the first, the champion, nor the last)."""
     from bundlegen.traffic import remove_variant
 
-    _edited(remove_variant(project_dir, name, to), dry_run)
+    with _locked(project_dir, dry_run):
+        _edited(remove_variant(project_dir, name, to), dry_run)
 
 
 @traffic.command("promote")
@@ -329,7 +354,8 @@ def traffic_promote(name, project_dir, dry_run) -> None:
     """Request that NAME's version becomes the champion's, once; the split does not change."""
     from bundlegen.traffic import promote
 
-    _edited(promote(project_dir, name), dry_run)
+    with _locked(project_dir, dry_run):
+        _edited(promote(project_dir, name), dry_run)
 
 
 @traffic.command("ramp")
@@ -344,7 +370,8 @@ def traffic_ramp(name, steps, off, project_dir, dry_run) -> None:
     """Plan a canary ramp of NAME: each newer version is raised step by step and promoted."""
     from bundlegen.traffic import ramp
 
-    _edited(ramp(project_dir, name, steps, off), dry_run)
+    with _locked(project_dir, dry_run):
+        _edited(ramp(project_dir, name, steps, off), dry_run)
 
 
 def main() -> None:
