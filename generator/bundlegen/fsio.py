@@ -82,14 +82,12 @@ def _failed(path: Path, err: OSError) -> OSError:
     return OSError(err.errno, err.strerror or str(err), str(path))
 
 
-def _keep(real: Path) -> Path:
+def _keep(real: Path, backup: Path) -> None:
     """A second name for real's current content, to put it back if the edit fails."""
-    backup = real.with_name(f".{real.name}.{secrets.token_hex(4)}.bak")
     try:
         os.link(real, backup, follow_symlinks=False)
     except OSError:  # no hard links here (some file systems, an immutable file): copy
         shutil.copy2(real, backup, follow_symlinks=False)
-    return backup
 
 
 def commit_all(
@@ -142,24 +140,26 @@ def _current(path: Path, text: bool) -> str | bytes | None:
 
 
 def _replace(staged: list[tuple[Path, Path, str | None]]) -> None:
-    done: list[tuple[Path, Path | None]] = []  # (file replaced, its old content or None)
+    # Each step is recorded before it is made, so an interruption at any instruction (Ctrl-C
+    # raises where the signal lands) is undone too: (file, its old content's second name or
+    # None for a new file).
+    done: list[tuple[Path, Path | None]] = []
     try:
         for path, real, tmp in staged:
+            target = path if tmp is None else real  # a deletion removes the link itself
+            if tmp is None and not os.path.lexists(target):
+                continue
+            backup = None
+            if os.path.lexists(target):
+                backup = target.with_name(f".{target.name}.{secrets.token_hex(4)}.bak")
+            done.append((target, backup))
             try:
-                if tmp is None:  # a deletion: the old file (or link) moves aside
-                    if os.path.lexists(path):
-                        backup = path.with_name(f".{path.name}.{secrets.token_hex(4)}.bak")
-                        os.replace(path, backup)
-                        done.append((path, backup))
-                    continue
-                backup = _keep(real) if real.exists() else None
-                try:
-                    os.replace(tmp, real)
-                except BaseException:
+                if tmp is None:
+                    os.replace(target, backup)  # the old file (or link) moves aside
+                else:
                     if backup is not None:
-                        backup.unlink(missing_ok=True)
-                    raise
-                done.append((real, backup))
+                        _keep(target, backup)
+                    os.replace(tmp, target)
             except OSError as err:
                 raise _failed(path, err) from None
     except BaseException as failure:
@@ -175,18 +175,32 @@ def _replace(staged: list[tuple[Path, Path, str | None]]) -> None:
 
 
 def _put_back(done: list[tuple[Path, Path | None]]) -> list[str]:
-    """Undo the replacements made so far, last first; names what could not be undone (its old
+    """Undo the steps made so far, last first; names what could not be undone (its old
     content stays in the .bak file beside it)."""
     stuck = []
-    for real, backup in reversed(done):
+    for target, backup in reversed(done):
         try:
-            if backup is None:
-                real.unlink()
-            else:
-                os.replace(backup, real)
+            if backup is None:  # a new file
+                target.unlink(missing_ok=True)
+            elif _same(backup, target):  # never replaced (and rename would do nothing)
+                backup.unlink()
+            elif os.path.lexists(backup):
+                os.replace(backup, target)
+            # else the step was interrupted before it changed anything
         except OSError:
-            stuck.append(f"{real} (from {backup})" if backup else str(real))
+            stuck.append(f"{target} (from {backup})" if backup else str(target))
     return stuck
+
+
+def _same(backup: Path, target: Path) -> bool:
+    """Whether target still holds the content kept in backup: the step did not happen."""
+    try:
+        x, y = os.lstat(backup), os.lstat(target)
+        if (x.st_dev, x.st_ino) == (y.st_dev, y.st_ino):
+            return True
+        return x.st_size == y.st_size and backup.read_bytes() == target.read_bytes()
+    except OSError:
+        return False
 
 
 # ------------------------------------------------------------------------------------ the lock
