@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from editsupport import run, snapshot
-from support import DEFAULT_SPEC
+from support import DEFAULT_SPEC, write_spec
 
 from bundlegen import fsio, regions
 from bundlegen.changeset import commit
@@ -298,3 +298,20 @@ def test_a_dry_run_takes_no_lock(tmp_path):
         holder.kill()
         holder.wait()
     assert result.exit_code == 0 and "+  prod-eu-west-1:" in result.stdout
+
+
+def test_new_force_failing_at_its_last_file_changes_no_file(project_of, tmp_path, monkeypatch):
+    project = project_of(DEFAULT_SPEC, tmp_path)
+    files = sorted(p for p in project.rglob("*") if p.is_file())
+    for edited in (project / "README.md", project / "serving" / "databricks.yml"):
+        edited.write_text(edited.read_text() + "# a note of ours\n")
+    before = snapshot(project)
+    spec = write_spec(tmp_path / "spec.yml", DEFAULT_SPEC)
+    seen = fail_at(monkeypatch, len(files), OSError(errno.ENOSPC, "No space left on device"))
+
+    result = run("new", "--spec", spec, "--no-input", "-o", project.parent, "--force")
+
+    assert result.exit_code == 2, result.output
+    assert len(seen) == len(files)
+    assert result.stderr == f"error: cannot write {seen[-1]}: No space left on device; no file was changed\n"
+    assert snapshot(project) == before and strays(project) == []

@@ -165,3 +165,25 @@ def test_a_long_or_non_ascii_project_name_gets_the_rule_not_all_of_it(tmp_path):
         assert result.exit_code == 2
         assert "at most 64 ASCII characters" in result.stderr, result.stderr
         assert len(result.stderr) < 400, result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif", "junit"])
+def test_lint_fails_closed_on_a_bundle_it_could_not_check(tmp_path, monkeypatch, fmt):
+    """A bundle lint could not check has not passed: exit 1, and every format says which
+    file and why."""
+    import bundlegen.lint as lint_api
+
+    def crash(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(lint_api, "lint_bundle", crash)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "databricks.yml").write_text("bundle:\n  name: fine\n")
+
+    result = run("lint", ".", "--format", fmt)
+
+    assert result.exit_code == 1
+    assert "databricks.yml" in result.stdout
+    assert "could not check this bundle: RecursionError: maximum recursion depth exceeded" in result.stdout
+    if fmt == "text":
+        assert result.stdout.startswith("databricks.yml:1:1: error: ")
