@@ -287,7 +287,7 @@ _ENDPOINT = click.option("--endpoint", metavar="KEY",
 
 @traffic.command("show")
 @_PROJECT_DIR
-@click.option("--target", "-t", help="Only this target.")
+@click.option("--target", "-t", help="Only this target (in a project, a region's name works too).")
 @_ENDPOINT
 @click.option("--format", "fmt", type=click.Choice(sorted(TRAFFIC_FORMATS)), default="text",
               show_default=True, help="Output format.")
