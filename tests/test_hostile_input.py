@@ -54,41 +54,38 @@ def test_a_hostile_spec_is_refused_by_new(tmp_path, case):
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
+def refused_by_every_command(folder: Path, hostile: Path, case: str, commands) -> None:
+    """Each command on a folder whose file `hostile` is the case: refused, nothing written."""
+    shutil.copy(HOSTILE / f"{case}.yml", hostile)
+    before = snapshot(folder)
+    for args in commands:
+        refused(run(*args, "--project-dir", folder), hostile, case)
+    assert snapshot(folder) == before
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_a_hostile_bundle_is_refused_by_every_command(tmp_path, case):
     bundle = tmp_path / "bundle"
     bundle.mkdir()
-    root = bundle / "databricks.yml"
-    shutil.copy(HOSTILE / f"{case}.yml", root)
-    before = snapshot(bundle)
-    for args in (
+    refused_by_every_command(bundle, bundle / "databricks.yml", case, (
         ["regions"],
         ["add-region", "eu-west-1", "--host", HOST],
         ["remove-region", "eu-west-1"],
         ["traffic", "show"],
         ["traffic", "set", "a=100"],
-    ):
-        refused(run(*args, "--project-dir", bundle), root, case)
-    assert snapshot(bundle) == before
+    ))
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_a_hostile_bundlegen_yml_is_refused_in_a_project(project_of, tmp_path, case):
     project = project_of(DEFAULT_SPEC, tmp_path)
-    spec = project / "bundlegen.yml"
-    shutil.copy(HOSTILE / f"{case}.yml", spec)
-    before = snapshot(project)
-    for args in (
+    refused_by_every_command(project, project / "bundlegen.yml", case, (
         ["regions"],
         ["add-region", "ap-southeast-2", "--host", HOST],
+        ["remove-region", "eu-west-1"],
         ["traffic", "show"],
         ["traffic", "set", "champion=80", "challenger=20"],
-    ):
-        result = run(*args, "--project-dir", project)
-        where, message = expectation(case)
-        assert result.exit_code == 2, (args, result.output)
-        assert re.search(rf"error: \S*bundlegen.yml:{where}: {re.escape(message)}", result.stderr), result.stderr
-    assert snapshot(project) == before
+    ))
 
 
 @pytest.mark.parametrize("case", CASES)
