@@ -72,6 +72,7 @@ class BoundedComposer(Composer):
     """
 
     redefine_anchors = False  # YAML lets a later anchor of the same name win (Go's yaml.v3 too)
+    loops_allowed = False  # an alias inside the value it names (lint reports it in its own way)
     _depth = 0  # levels open above the node being composed
     _alias_nodes = 0
 
@@ -83,6 +84,10 @@ class BoundedComposer(Composer):
         if isinstance(event, AliasEvent):
             node = self.compose_alias(event)
             target = getattr(node, "target", node)
+            if not hasattr(target, "size") and not self.loops_allowed:  # still being composed
+                raise LimitError(None, None, f"alias *{event.anchor} refers to the value that "
+                                 "contains it (a loop); the Databricks CLI refuses it",
+                                 event.start_mark)
             size, height = getattr(target, "size", 1), getattr(target, "height", 1)
             self._alias_nodes += size
             if self._alias_nodes > MAX_ALIAS_NODES:
@@ -143,18 +148,21 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _CBounded = None
 
 
-def make_loader(text: str, mixin: type | None = None, redefine_anchors: bool = False):
+def make_loader(text: str, mixin: type | None = None, redefine_anchors: bool = False,
+                loops_allowed: bool = False):
     """A loader (parser and bounded composer) for one text; `mixin` changes how it composes."""
     # libyaml counts a byte order mark out of its offsets; the Python parser does not.
     python = _CBounded is None or text.startswith("\ufeff")
-    return _loader_class(python, mixin, redefine_anchors)(text)
+    return _loader_class(python, mixin, redefine_anchors, loops_allowed)(text)
 
 
 @functools.cache
-def _loader_class(python: bool, mixin: type | None, redefine_anchors: bool) -> type:
+def _loader_class(python: bool, mixin: type | None, redefine_anchors: bool,
+                  loops_allowed: bool) -> type:
     base = _PythonBounded if python else _CBounded
     bases = (mixin, base) if mixin else (base,)
-    return type("Loader", bases, {"redefine_anchors": redefine_anchors})
+    flags = {"redefine_anchors": redefine_anchors, "loops_allowed": loops_allowed}
+    return type("Loader", bases, flags)
 
 
 def check_size(text: str, filename: str) -> None:
@@ -277,7 +285,7 @@ def compose_first(text: str, filename: str) -> Node | None:
     """The first YAML document of a text, as the Databricks CLI reads a bundle file: later
     documents are ignored and anchors may be redefined. Errors name the file, line and column."""
     check_size(text, filename)
-    loader = make_loader(text, redefine_anchors=True)
+    loader = make_loader(text, redefine_anchors=True, loops_allowed=True)  # lint reports loops
     try:
         return loader.get_node() if loader.check_node() else None
     except yaml.YAMLError as err:
