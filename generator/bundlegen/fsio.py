@@ -99,7 +99,8 @@ def commit_all(
     or, when anything fails or is interrupted, every file keeps what it had.
 
     `expected`: what each file holds now (None: absent), as the edit read it; a file that
-    changed since is refused, nothing written. `modes`: permission bits of new files.
+    changed since is refused, nothing written. `modes`: permission bits to give files (by
+    default a replaced file keeps its own, a new file gets the usual, after the umask).
     """
     if expected is not None:
         for path, before in expected.items():
