@@ -209,7 +209,8 @@ class _Validator:
             or len(value) > schema.get("maxLength", 10**9)
             or ("pattern" in schema and not re.search(schema["pattern"], value))
         ):
-            return [(path, f"{value!r} {custom or 'is not valid here'}")]
+            shown = repr(value) if len(value) <= 60 else f"{value[:40]!r}... ({len(value)} chars)"
+            return [(path, f"{shown} {custom or 'is not valid here'}")]
         if (
             isinstance(value, (int, float))
             and not isinstance(value, bool)

@@ -376,6 +376,7 @@ def test_show_lists_each_target_with_alias_version_source_share_and_plans(projec
     commit(promote(project, "challenger", datetime(2025, 6, 11, 10, 15, tzinfo=timezone.utc)))
 
     result = traffic(project, "show", "--target", "prod-uksouth")
+    assert traffic(project, "show", "-t", "uksouth").output == result.output  # as `set` takes it
     assert result.output == (
         "prod-uksouth: endpoint fraud-scoring (fraud_scoring)  (its own split)\n"
         "  champion    50%  @champion -> ${var.champion_version}\n"

@@ -72,10 +72,14 @@ class ChangeSet(Edit):
 
 
 def commit(changes: Edit) -> None:
-    """Write every file of the change set together (temporary files, then renames)."""
+    """Write every file of the change set together: all of them, or none (fsio.commit_all).
+    A file that changed since the edit read it is refused."""
+    paths = {c.rel: changes.root / c.rel for c in changes.changes}
     try:
-        fsio.commit_all({changes.root / c.rel: c.after for c in changes.changes})
+        fsio.commit_all({paths[c.rel]: c.after for c in changes.changes},
+                        expected={paths[c.rel]: c.before for c in changes.changes})
     except OSError as err:
+        undone = "" if "could not put back" in str(err.strerror) else "; no file was changed"
         raise BundlegenError(
-            f"cannot write {err.filename or changes.root}: {err.strerror or err}"
+            f"cannot write {err.filename or changes.root}: {err.strerror or err}{undone}"
         ) from None

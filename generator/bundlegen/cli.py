@@ -1,12 +1,14 @@
 """The `bundlegen` command line: parse arguments, call the core, print, exit.
 
 This is the only module that prints or knows exit codes: 0 clean, 1 findings (lint),
-2 bad usage or bad input, 3 an internal error (a bug; set BUNDLEGEN_DEBUG=1 for the traceback).
+2 bad usage or bad input, 3 an internal error (a bug; set BUNDLEGEN_DEBUG=1 for the traceback),
+130 interrupted (Ctrl-C), as shells report a process that SIGINT stopped.
 Heavy modules are imported inside the commands, so `--help` and `--version` start fast.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -19,6 +21,7 @@ from bundlegen.regionformats import FORMATS
 from bundlegen.trafficformats import FORMATS as TRAFFIC_FORMATS
 
 INTERNAL_ERROR = 3
+INTERRUPTED = 130
 
 
 class _Group(click.Group):
@@ -29,7 +32,10 @@ class _Group(click.Group):
             for line in str(err).splitlines():
                 click.echo(f"error: {line}", err=True)
             ctx.exit(err.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+        except KeyboardInterrupt:  # an edit under way was undone by fsio.commit_all
+            click.echo("bundlegen: interrupted", err=True)
+            ctx.exit(INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except BrokenPipeError:  # the reader went away (`... | head`): not an error of ours
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -222,6 +228,20 @@ _PROJECT_DIR = click.option(
 _DRY_RUN = click.option("--dry-run", is_flag=True, help="Print the diff; write nothing.")
 
 
+@contextlib.contextmanager
+def _locked(project_dir: Path, dry_run: bool):
+    """An edit holds its project's lock from its first read to its last write, so two edits
+    never interleave (a dry run only reads, and takes no lock)."""
+    if dry_run:
+        yield
+        return
+    from bundlegen.fsio import project_lock
+    from bundlegen.traffic import locate
+
+    with project_lock(locate(project_dir)[1]):
+        yield
+
+
 def _report(changes, dry_run: bool) -> None:
     from bundlegen.regions import commit
 
@@ -260,7 +280,8 @@ def add_region(name, host, project_dir, source, target_name, metastore_id, dry_r
     """Add region NAME: its target(s) and everything the project keeps per region."""
     from bundlegen.regions import add_region as plan
 
-    _report(plan(project_dir, name, host, source, target_name, metastore_id), dry_run)
+    with _locked(project_dir, dry_run):
+        _report(plan(project_dir, name, host, source, target_name, metastore_id), dry_run)
 
 
 @cli.command("remove-region")
@@ -272,7 +293,8 @@ def remove_region(name, project_dir, target_name, dry_run) -> None:
     """Remove region NAME: what add-region added. Never the primary or the last region."""
     from bundlegen.regions import remove_region as plan
 
-    _report(plan(project_dir, name, target_name), dry_run)
+    with _locked(project_dir, dry_run):
+        _report(plan(project_dir, name, target_name), dry_run)
 
 
 @cli.command("regions")
@@ -318,7 +340,8 @@ def region_set(name, metastore_id, workload_size, scale_to_zero, latency_budget_
              "service_principal": service_principal, "workload_size": workload_size,
              "scale_to_zero": scale_to_zero, "latency_budget_ms": latency_budget_ms}
     values = {k: v for k, v in given.items() if v is not None}
-    _edited(set_region(project_dir, name, values, tuple(unset)), dry_run)
+    with _locked(project_dir, dry_run):
+        _edited(set_region(project_dir, name, values, tuple(unset)), dry_run)
 
 
 @cli.group()
@@ -357,7 +380,7 @@ _ENDPOINT = click.option("--endpoint", metavar="KEY",
 
 @traffic.command("show")
 @_PROJECT_DIR
-@click.option("--target", "-t", help="Only this target.")
+@click.option("--target", "-t", help="Only this target (in a project, a region's name works too).")
 @_ENDPOINT
 @click.option("--format", "fmt", type=click.Choice(sorted(TRAFFIC_FORMATS)), default="text",
               show_default=True, help="Output format.")
@@ -380,7 +403,8 @@ def traffic_set(assignments, endpoint, target, project_dir, dry_run) -> None:
     the split must add up to 100."""
     from bundlegen.traffic import set_split
 
-    _edited(set_split(project_dir, assignments, endpoint, target), dry_run)
+    with _locked(project_dir, dry_run):
+        _edited(set_split(project_dir, assignments, endpoint, target), dry_run)
 
 
 @traffic.command("add-variant")
@@ -397,7 +421,8 @@ def traffic_add_variant(name, alias, pct, source, shadow, project_dir, dry_run) 
     """Add variant NAME: a served entity, its route and its version variable, in every target."""
     from bundlegen.traffic import add_variant
 
-    _edited(add_variant(project_dir, name, alias, pct, source, shadow), dry_run)
+    with _locked(project_dir, dry_run):
+        _edited(add_variant(project_dir, name, alias, pct, source, shadow), dry_run)
 
 
 @traffic.command("remove-variant")
@@ -410,7 +435,8 @@ def traffic_remove_variant(name, to, project_dir, dry_run) -> None:
     """Remove variant NAME (never the first, the champion, nor the last)."""
     from bundlegen.traffic import remove_variant
 
-    _edited(remove_variant(project_dir, name, to), dry_run)
+    with _locked(project_dir, dry_run):
+        _edited(remove_variant(project_dir, name, to), dry_run)
 
 
 @traffic.command("promote")
@@ -421,7 +447,8 @@ def traffic_promote(name, project_dir, dry_run) -> None:
     """Request that NAME's version becomes the champion's, once; the split does not change."""
     from bundlegen.traffic import promote
 
-    _edited(promote(project_dir, name), dry_run)
+    with _locked(project_dir, dry_run):
+        _edited(promote(project_dir, name), dry_run)
 
 
 @traffic.command("ramp")
@@ -436,7 +463,8 @@ def traffic_ramp(name, steps, off, project_dir, dry_run) -> None:
     """Plan a canary ramp of NAME: each newer version is raised step by step and promoted."""
     from bundlegen.traffic import ramp
 
-    _edited(ramp(project_dir, name, steps, off), dry_run)
+    with _locked(project_dir, dry_run):
+        _edited(ramp(project_dir, name, steps, off), dry_run)
 
 
 @cli.command()
@@ -456,16 +484,18 @@ def upgrade(ctx, project_dir, base, dry_run) -> None:
     """
     from bundlegen import upgrade as core
 
-    up = core.plan(project_dir, base, notify=lambda line: click.echo(line, err=True))
-    click.echo(f"Upgrading {project_dir} from bundlegen {up.old} to {up.new} (base: {up.source})")
-    for line in up.notes:
-        click.echo(f"  {line}")
-    for warning in up.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    if dry_run:
-        click.echo(up.diff(), nl=False)
-    else:
-        core.write(up)
+    with _locked(project_dir, dry_run):
+        up = core.plan(project_dir, base, notify=lambda line: click.echo(line, err=True))
+        click.echo(f"Upgrading {project_dir} from bundlegen {up.old} to {up.new} "
+                   f"(base: {up.source})")
+        for line in up.notes:
+            click.echo(f"  {line}")
+        for warning in up.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        if dry_run:
+            click.echo(up.diff(), nl=False)
+        else:
+            core.write(up)
     renamed = {new: old for old, new in up.renames.items()}
     for change in up.changes:
         if change.rel in up.renames:

@@ -55,21 +55,23 @@ def create_project(
     try:
         rendered = render(answers, scratch)
         if target.exists():
-            _overlay(rendered, target)
+            with fsio.project_lock(target):
+                _overlay(rendered, target)
             return Created(target, project, replaced=True)
         os.rename(rendered, target)
         return Created(target, project, replaced=False)
     except OSError as err:
-        raise BundlegenError(f"cannot write {target}: {err.strerror or err}") from None
+        raise BundlegenError(f"cannot write {err.filename or target}: {err.strerror or err}; "
+                             "no file was changed") from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _overlay(source: Path, target: Path) -> None:
-    """Copy every file of source over target, each written atomically."""
-    for file in sorted(p for p in source.rglob("*") if p.is_file()):
-        relative = file.relative_to(source)
-        fsio.write_bytes_atomic(target / relative, file.read_bytes(), mode=file.stat().st_mode)
+    """Copy every file of source over target: all of them, or none (fsio.commit_all)."""
+    files = {target / p.relative_to(source): p for p in sorted(source.rglob("*")) if p.is_file()}
+    fsio.commit_all({dest: p.read_bytes() for dest, p in files.items()},
+                    modes={dest: p.stat().st_mode for dest, p in files.items()})
 
 
 def next_steps(created: Created) -> list[tuple[str, str]]:

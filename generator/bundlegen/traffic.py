@@ -94,6 +94,8 @@ def show(folder: Path, target: str | None = None, endpoint: str | None = None) -
     views = [v for k in keys for v in serving.views(k)]
     labels = list(dict.fromkeys(v.target for v in views))
     if target is not None:
+        if kind == "bundlegen project" and target not in labels:  # a region's name, as in `set`
+            target = next((r.target for r in st.project.regions if r.name == target), target)
         if target not in labels:
             known = ", ".join(t or "(no targets)" for t in labels) or "(none)"
             raise InputError(f"unknown target '{target}' (or it deploys no endpoint); the targets "

@@ -22,11 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from yaml.composer import Composer
-from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.resolver import Resolver
 
+from bundlegen import yamltree
 from bundlegen.errors import InputError, Location, RefusedEdit
 
 # Keys that name an item of a list in a bundle (tasks, parameters, served entities, routes,
@@ -75,59 +73,28 @@ class AliasNode(Node):
 class _Positions:
     """Composition that keeps aliases as AliasNode and each node's anchor name."""
 
-    def compose_node(self, parent, index):
-        if self.check_event(AliasEvent):
-            event = self.get_event()
-            if event.anchor not in self.anchors:
-                raise yaml.composer.ComposerError(
-                    None, None, f"found undefined alias {event.anchor!r}", event.start_mark
-                )
-            return AliasNode(
-                self.anchors[event.anchor], event.anchor, event.start_mark, event.end_mark
+    def compose_alias(self, event):
+        event = self.get_event()
+        if event.anchor not in self.anchors:
+            raise yaml.composer.ComposerError(
+                None, None, f"found undefined alias {event.anchor!r}", event.start_mark
             )
+        return AliasNode(self.anchors[event.anchor], event.anchor, event.start_mark, event.end_mark)
+
+    def compose_node(self, parent, index):
         anchor = self.peek_event().anchor
-        node = Composer.compose_node(self, parent, index)
-        node.anchor = anchor
+        node = super().compose_node(parent, index)
+        if not isinstance(node, AliasNode):
+            node.anchor = anchor
         return node
 
 
-class _PythonLoader(_Positions, yaml.SafeLoader):
-    pass
-
-
-try:  # libyaml's parser, ten times faster; PyYAML's composer on its events
-    from yaml._yaml import CParser
-
-    class _CLoader(_Positions, CParser, Composer, Resolver):
-        def __init__(self, text):
-            CParser.__init__(self, text)
-            Composer.__init__(self)
-            Resolver.__init__(self)
-
-        get_single_node = Composer.get_single_node
-        compose_document = Composer.compose_document
-
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _CLoader = None
-
-
-def _loader(text: str):
-    # libyaml counts a byte order mark out of its offsets; the Python parser does not.
-    if _CLoader is not None and not text.startswith("\ufeff"):
-        return _CLoader(text)
-    return _PythonLoader(text)
-
-
 def _where(filename: str, err: yaml.YAMLError) -> InputError:
-    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-    problem = getattr(err, "problem", None) or str(err)
     context = getattr(err, "context", None)
-    if context and getattr(err, "problem", None):
-        problem = f"{context}, {problem}"  # "expected a single document..., but found another"
-    elif context:
-        problem = context
-    loc = Location(filename, mark.line + 1, mark.column + 1) if mark else Location(filename)
-    return InputError(f"invalid YAML: {problem}", loc)
+    if context and getattr(err, "problem", None) and not isinstance(err, yamltree.LimitError):
+        # "expected a single document in the stream, but found another document"
+        err.problem = f"{context}, {err.problem}"
+    return yamltree.located(filename, err)
 
 
 @dataclass
@@ -146,8 +113,9 @@ class Doc:
     def __init__(self, text: str, name: str):
         self.text = text
         self.name = name
+        yamltree.check_size(text, name)
         try:
-            loader = _loader(text)
+            loader = yamltree.make_loader(text, _Positions)
             try:
                 self.root: Node | None = loader.get_single_node()
             finally:
@@ -499,8 +467,6 @@ def data_without(doc: Doc, steps: list[tuple[tuple, Any]]) -> tuple[Any, list[An
     """The file's data (as the Databricks CLI would read it) with some entries taken out,
     and the values taken out, in the order of steps. Each step is (path to the collection,
     key or item identity)."""
-    from bundlegen import yamltree
-
     data = yamltree.load(doc.text, doc.name)
     located = []
     for order, (path, step) in enumerate(steps):
@@ -531,8 +497,6 @@ def data_without(doc: Doc, steps: list[tuple[tuple, Any]]) -> tuple[Any, list[An
 
 
 def _child(container: Any, entry: Entry) -> Any:
-    from bundlegen import yamltree
-
     try:
         if entry.key is not None:
             return container[yamltree.to_python(entry.key)]

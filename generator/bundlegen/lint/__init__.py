@@ -95,7 +95,7 @@ def lint_paths(
             result.files.append(name)
             result.findings.append(
                 Finding(
-                    WARNING,
+                    ERROR,  # unchecked is not clean: the gate fails closed
                     name,
                     1,
                     1,

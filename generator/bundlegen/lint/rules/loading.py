@@ -45,9 +45,9 @@ declare(
 )
 declare(
     "internal-error",
-    WARNING,
+    ERROR,
     "bundlegen could not finish checking a bundle (a bug in bundlegen: please "
-    "report it); the other bundles are still checked.",
+    "report it); the other bundles are still checked, and the gate fails.",
 )
 declare("unknown-target", ERROR, "The target given with --target is not defined in the bundle.")
 # Against the bundle JSON schema (schema.py): warnings, as `databricks bundle validate` has them.
