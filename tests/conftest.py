@@ -7,6 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import compile_cache
 import support
 
 
@@ -15,6 +16,7 @@ def pytest_configure(config):
     # misconfigured CI would go green, so there a missing ../shared stops the run.
     if os.environ.get("CI", "").lower() in ("true", "1") and not support.has_shared():
         raise pytest.UsageError(f"CI is set and {support.SHARED_MISSING}; CI must run every test")
+    compile_cache.install()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -33,7 +35,8 @@ def pytest_report_header(config):
     return None
 
 
-def pytest_sessionfinish(session):
+def pytest_unconfigure(config):
+    compile_cache.uninstall()
     support.forget_renders()
 
 
