@@ -350,17 +350,6 @@ def test_refusals_exit_2_with_one_line_and_change_nothing(tmp_path, what, files,
     assert snapshot(tmp_path) == before
 
 
-@pytest.mark.shared
-def test_the_same_add_region_twice_is_refused_the_second_time(real):
-    folder = real / "default_python"
-    args = ("add-region", "eu-west-1", "--host", AWS, "--project-dir", folder)
-    assert run(*args).exit_code == 0
-    added = snapshot(real)
-    second = run(*args)
-    assert second.exit_code == 2
-    assert "error: region 'eu-west-1' already exists: target 'prod-eu-west-1' at" in second.stderr
-    assert snapshot(real) == added
-
 
 @pytest.mark.shared
 def test_regions_of_a_bundle(real):
@@ -444,14 +433,3 @@ def test_a_bundle_with_fifty_targets(tmp_path):
     assert len(targets) == 51 and targets["prod-eu-west-3"]["workspace"]["host"] == AWS
     assert run("remove-region", "eu-west-3", "--project-dir", tmp_path).exit_code == 0
     assert snapshot(tmp_path) == before
-
-
-@pytest.mark.shared
-def test_dry_run_prints_the_diff_and_writes_nothing(real):
-    folder = real / "dbt_sql"
-    before = snapshot(real)
-    result = run("add-region", "eu-west-1", "--host", AWS, "--project-dir", folder, "--dry-run")
-    assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("--- a/databricks.yml\n+++ b/databricks.yml\n@@ ")
-    assert "+  prod-eu-west-1:\n+    mode: production\n" in result.stdout
-    assert snapshot(real) == before
