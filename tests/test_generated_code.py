@@ -54,6 +54,7 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
                           check=False)
 
 
+@pytest.mark.slow
 def test_the_generated_test_suite_passes(project):
     result = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
