@@ -28,11 +28,11 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=support.SHARED_MISSING), append=False)
 
 
-def pytest_report_header(config):
+def pytest_terminal_summary(terminalreporter):
     if not support.OFFICIAL_SCHEMA.is_file():
-        return (f"bundle schema: {support.OFFICIAL_SCHEMA} is not there; generated bundles are "
-                f"checked against the shipped {support.SHIPPED_SCHEMA.relative_to(support.ROOT)}")
-    return None
+        terminalreporter.write_line(
+            f"bundle schema: {support.OFFICIAL_SCHEMA} is not there; generated bundles were "
+            f"checked against the shipped {support.SHIPPED_SCHEMA.relative_to(support.ROOT)}")
 
 
 def pytest_unconfigure(config):
