@@ -350,7 +350,6 @@ def test_refusals_exit_2_with_one_line_and_change_nothing(tmp_path, what, files,
     assert snapshot(tmp_path) == before
 
 
-
 @pytest.mark.shared
 def test_regions_of_a_bundle(real):
     result = run("regions", "--project-dir", real / "mlops_stacks" / "mlops_stacks")

@@ -332,7 +332,6 @@ def test_a_flow_style_collection_is_refused_with_where_it_is(project_of, tmp_pat
     assert snapshot(project) == before
 
 
-
 def test_the_last_region_is_never_removed(project_of, tmp_path):
     project = project_of(make_spec("gcp", 1, (100,)), tmp_path)
     before = snapshot(project)
