@@ -10,6 +10,8 @@ render still runs the template, its extension and its hooks on its own answers.
 
 from __future__ import annotations
 
+import contextlib
+
 from jinja2 import Environment
 
 _compile = Environment.compile
@@ -44,3 +46,13 @@ def install() -> None:
 def uninstall() -> None:
     Environment.compile = _compile
     _compiled.clear()
+
+
+@contextlib.contextmanager
+def bypassed():
+    """Jinja compiling every template itself, as without the cache (which keeps what it has)."""
+    Environment.compile = _compile
+    try:
+        yield
+    finally:
+        Environment.compile = _cached_compile

@@ -11,8 +11,11 @@ A change to the template shows up here as a diff of generated files. Review it, 
 
 from __future__ import annotations
 
+import compile_cache
 import pytest
 from support import bake, make_spec, tree
+
+from bundlegen.templating import build_answers, render
 
 SPECS = {
     "aws_two_regions_github": make_spec("aws", 2, (90, 10), "github"),
@@ -64,3 +67,14 @@ def test_generated_tree(snapshot, generated, alike, name):
 
 def test_files_the_specs_generate_alike(snapshot, alike):
     snapshot.assert_match_dir(alike, "alike")
+
+
+def test_the_sessions_shared_compiled_templates_render_what_jinja_renders_alone(tmp_path):
+    """The suite shares Jinja's compiled templates across renders (tests/compile_cache.py):
+    a spec renders to the same files with and without them."""
+    answers = build_answers(SPECS["gcp_one_region_gitlab_batch_and_async"])
+    render(answers, tmp_path / "first")  # compiles what no test compiled before
+    shared = tree(render(answers, tmp_path / "shared"))
+    with compile_cache.bypassed():
+        alone = tree(render(answers, tmp_path / "alone"))
+    assert shared == alone
