@@ -94,7 +94,7 @@ _RENDERS: dict[str, Path] = {}
 def bake(spec: dict, tmp_path: Path) -> Path:
     """Generate a project from a spec, as `bundlegen new --spec --no-input` does, into
     tmp_path/out: a copy of the test's own to edit. Every bundle it generates is checked against
-    the official schema here, so no test can skip it.
+    the official schema (the shipped one without ../shared) here, so no test can skip it.
 
     Each spec is rendered once per test process: rendering is deterministic, and it is most of
     the suite's time (every edit command's test compares with a render)."""
