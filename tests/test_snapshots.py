@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import compile_cache
 import pytest
-from support import bake, make_spec, tree
+from support import bake, make_spec, tree, write_spec
 
-from bundlegen.templating import build_answers, render
+from bundlegen.scaffold import create_project
 
 SPECS = {
     "aws_two_regions_github": make_spec("aws", 2, (90, 10), "github"),
@@ -72,9 +72,9 @@ def test_files_the_specs_generate_alike(snapshot, alike):
 def test_the_sessions_shared_compiled_templates_render_what_jinja_renders_alone(tmp_path):
     """The suite shares Jinja's compiled templates across renders (tests/compile_cache.py):
     a spec renders to the same files with and without them."""
-    answers = build_answers(SPECS["gcp_one_region_gitlab_batch_and_async"])
-    render(answers, tmp_path / "first")  # compiles what no test compiled before
-    shared = tree(render(answers, tmp_path / "shared"))
+    spec = write_spec(tmp_path / "spec.yml", SPECS["gcp_one_region_gitlab_batch_and_async"])
+    create_project(spec, tmp_path / "first")  # compiles what no test compiled before
+    shared = tree(create_project(spec, tmp_path / "shared").path)
     with compile_cache.bypassed():
-        alone = tree(render(answers, tmp_path / "alone"))
+        alone = tree(create_project(spec, tmp_path / "alone").path)
     assert shared == alone
