@@ -6,17 +6,22 @@ import functools
 import re
 from pathlib import Path
 
-from support import OFFICIAL_SCHEMA, ROOT
+import pytest
+from support import ROOT, bundle_schema
 
 DATA = ROOT / "tests" / "data" / "lint"
 _EXPECT = re.compile(r"# expect: ([a-z-]+)")
+# The schemas a lint gate holds for: the official one (only with ../shared: without it,
+# "official" falls back to the shipped one, which the second case checks already), and the one
+# bundlegen ships for users without a Databricks CLI.
+SCHEMAS = [pytest.param("official", marks=pytest.mark.shared), "shipped"]
 
 
 @functools.cache
 def schema(which: str = "official"):
     from bundlegen.lint import load_schema
 
-    return load_schema(OFFICIAL_SCHEMA if which == "official" else None, databricks_cli="")
+    return load_schema(bundle_schema() if which == "official" else None, databricks_cli="")
 
 
 def lint(*paths: Path, target: str | None = None, which: str = "official", selection=None):

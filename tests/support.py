@@ -4,15 +4,36 @@ from __future__ import annotations
 
 import functools
 import json
+import shutil
+import tempfile
 from glob import glob
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+# Data the project may not carry (each folder's README says why), beside the checkout in CI and
+# on the team's machines; from a fresh clone alone the tests that need it skip (conftest.py).
 SHARED = ROOT.parent / "shared"
 OFFICIAL_SCHEMA = SHARED / "databricks-bundle-schema" / "jsonschema.json"
 REAL_BUNDLES = SHARED / "real-bundles"
+SHIPPED_SCHEMA = ROOT / "schemas" / "bundle.schema.json"
+SHARED_MISSING = f"needs {SHARED}: the official bundle schema and the real bundles are not beside this checkout"
+
+
+def has_shared() -> bool:
+    return OFFICIAL_SCHEMA.is_file() and REAL_BUNDLES.is_dir()
+
+
+def bundle_schema() -> Path:
+    """The schema generated bundles are checked against: the official one when it is there,
+    else the one bundlegen ships, derived from it (docs/decisions/tests-without-shared.md)."""
+    return OFFICIAL_SCHEMA if OFFICIAL_SCHEMA.is_file() else SHIPPED_SCHEMA
+
+
+def real_bundles() -> list[Path]:
+    """Every bundle folder of ../shared/real-bundles (none without ../shared)."""
+    return sorted(p.parent for p in REAL_BUNDLES.rglob("databricks.yml")) if REAL_BUNDLES.is_dir() else []
 
 DEFAULT_SPEC = {
     "project_name": "Fraud Detection",
@@ -67,16 +88,35 @@ def write_spec(path: Path, spec: dict) -> Path:
     return path
 
 
-def bake(spec: dict, tmp_path: Path) -> Path:
-    """Generate a project from a spec, as `bundlegen new --spec --no-input` does. Every bundle
-    it generates is checked against the official schema here, so no test can skip it."""
-    from bundlegen.scaffold import create_project
+_RENDERS: dict[str, Path] = {}
 
+
+def bake(spec: dict, tmp_path: Path) -> Path:
+    """Generate a project from a spec, as `bundlegen new --spec --no-input` does, into
+    tmp_path/out: a copy of the test's own to edit. Every bundle it generates is checked against
+    the official schema (the shipped one without ../shared) here, so no test can skip it.
+
+    Each spec is rendered once per test process: rendering is deterministic, and it is most of
+    the suite's time (every edit command's test compares with a render)."""
+    key = json.dumps(spec, sort_keys=True)
+    if key not in _RENDERS:
+        from bundlegen.scaffold import create_project
+
+        where = Path(tempfile.mkdtemp(prefix="bundlegen-render-"))
+        spec_file = write_spec(where / "spec.yml", spec)
+        project = create_project(spec_file, where / "out").path
+        assert_valid_project(project)
+        _RENDERS[key] = project
     tmp_path.mkdir(parents=True, exist_ok=True)
-    spec_file = write_spec(tmp_path / "spec.yml", spec)
-    project = create_project(spec_file, tmp_path / "out").path
-    assert_valid_project(project)
-    return project
+    write_spec(tmp_path / "spec.yml", spec)
+    return Path(shutil.copytree(_RENDERS[key], tmp_path / "out" / _RENDERS[key].name))
+
+
+def forget_renders() -> None:
+    """Remove the renders bake keeps (at the end of the session)."""
+    for project in _RENDERS.values():
+        shutil.rmtree(project.parent.parent, ignore_errors=True)
+    _RENDERS.clear()
 
 
 def bundle_roots(project: Path) -> list[Path]:
@@ -98,13 +138,19 @@ def bundle_files(bundle: Path) -> list[Path]:
 def official_validator():
     import jsonschema_rs
 
-    return jsonschema_rs.validator_for(json.loads(OFFICIAL_SCHEMA.read_text()))
+    return jsonschema_rs.validator_for(json.loads(bundle_schema().read_text()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _schema_errors(text: str) -> tuple[str, ...]:
+    data = yaml.load(text, Loader=yaml.CSafeLoader)
+    return tuple(f"{'/'.join(map(str, e.instance_path))}: {e.message[:200]}"
+                 for e in official_validator().iter_errors(data))
 
 
 def schema_errors(path: Path) -> list[str]:
-    data = yaml.safe_load(path.read_text())
-    return [f"{path}: {'/'.join(map(str, e.instance_path))}: {e.message[:200]}"
-            for e in official_validator().iter_errors(data)]
+    """What the official schema says of one bundle file (the shipped one without ../shared)."""
+    return [f"{path}: {error}" for error in _schema_errors(path.read_text())]
 
 
 def _resources(data: dict):
@@ -115,20 +161,25 @@ def _resources(data: dict):
 
 def typed_model_errors(path: Path) -> list[str]:
     """Each job and endpoint must build with the strict models of databricks-bundles."""
+    return [f"{path}: {error}" for error in _typed_model_errors(path.read_text())]
+
+
+@functools.lru_cache(maxsize=4096)
+def _typed_model_errors(text: str) -> tuple[str, ...]:
     from databricks.bundles.jobs import Job
     from databricks.bundles.model_serving_endpoints import ModelServingEndpoint
 
     models = {"jobs": Job, "model_serving_endpoints": ModelServingEndpoint}
     found = []
-    for kind, entries in _resources(yaml.safe_load(path.read_text()) or {}):
+    for kind, entries in _resources(yaml.load(text, Loader=yaml.CSafeLoader) or {}):
         model = models.get(kind)
         for key, value in (entries or {}).items() if model else []:
             try:
                 if model.from_dict(value).as_dict() != value:
-                    found.append(f"{path}: {kind}.{key}: does not round-trip through {model.__name__}")
+                    found.append(f"{kind}.{key}: does not round-trip through {model.__name__}")
             except Exception as err:  # the models raise ValueError/TypeError on bad fields
-                found.append(f"{path}: {kind}.{key}: {err}")
-    return found
+                found.append(f"{kind}.{key}: {err}")
+    return tuple(found)
 
 
 def assert_valid_project(project: Path) -> None:

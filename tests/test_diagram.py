@@ -15,7 +15,7 @@ import textwrap
 import pytest
 from editsupport import run
 from mermaid_syntax import MermaidError, parse
-from support import DEFAULT_SPEC, REAL_BUNDLES, host, make_spec
+from support import DEFAULT_SPEC, host, make_spec, real_bundles
 
 from bundlegen.templating import build_answers, ext
 
@@ -173,14 +173,10 @@ def test_another_bundle_shows_its_targets_hosts_and_endpoints(tmp_path):
     assert not [e for e in graph.edges if e[1] == "-.->"]  # no share: bundlegen knows of none
 
 
-def _bundles():
-    return sorted(p.parent for p in REAL_BUNDLES.rglob("databricks.yml"))
-
-
-@pytest.mark.skipif(not REAL_BUNDLES.is_dir(), reason="../shared/real-bundles is not there")
+@pytest.mark.shared
 def test_every_real_bundle_gets_a_diagram_mermaid_reads():
     drawn = 0
-    for bundle in _bundles():
+    for bundle in real_bundles():
         result = run("regions", "--format", "mermaid", "--project-dir", bundle)
         assert result.exit_code == 0, f"{bundle}: {result.output}"
         parse(result.stdout)

@@ -29,6 +29,7 @@ def name(path) -> str:
     return str(path.relative_to(ROOT))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("doc", documents(), ids=name)
 def test_every_command_of_the_document_runs(doc, tmp_path):
     run_document(doc, ROOT, tmp_path)

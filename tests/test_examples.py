@@ -15,7 +15,7 @@ import pytest
 import yaml
 from ci_lint import lint_ci
 from editsupport import run
-from support import OFFICIAL_SCHEMA, ROOT, assert_valid_project
+from support import ROOT, assert_valid_project, bundle_schema
 
 EXAMPLES = ROOT / "examples"
 FIX = "run `python scripts/regenerate_examples.py`, review the diff of examples/ and commit it"
@@ -57,8 +57,7 @@ def test_the_committed_example_is_what_bundlegen_new_generates(name):
 def test_the_example_passes_lint_strict_the_official_schema_and_the_ci_linters(name):
     folder = project(name)
     bundles = [str(p.parent) for p in sorted(folder.rglob("databricks.yml"))]
-    schema = ["--bundle-schema", OFFICIAL_SCHEMA] if OFFICIAL_SCHEMA.is_file() else []
-    result = run("lint", "--strict", *schema, *bundles)
+    result = run("lint", "--strict", "--bundle-schema", bundle_schema(), *bundles)
     assert result.exit_code == 0, result.output
     assert_valid_project(folder)
     assert lint_ci(folder) == []

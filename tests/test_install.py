@@ -6,9 +6,11 @@ import os
 import subprocess
 import sys
 
+import pytest
 from support import ROOT, assert_valid_project
 
 
+@pytest.mark.slow
 def test_the_installed_wheel_generates_and_lints_a_project(tmp_path):
     # Only bundlegen itself is installed anew, from a wheel built as a user's `pip install .`
     # builds it (pip byte-compiles the template's Python files too); its dependencies are this

@@ -10,7 +10,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from click.testing import CliRunner
 from lint_support import DATA
-from support import OFFICIAL_SCHEMA
+from support import bundle_schema
 
 from bundlegen.cli import cli
 from bundlegen.lint import RULES
@@ -25,7 +25,7 @@ def run(*args, cwd=None):
     old = os.getcwd()
     os.chdir(cwd or DATA)
     try:
-        return runner.invoke(cli, ["lint", "--bundle-schema", str(OFFICIAL_SCHEMA), *map(str, args)])
+        return runner.invoke(cli, ["lint", "--bundle-schema", str(bundle_schema()), *map(str, args)])
     finally:
         os.chdir(old)
 

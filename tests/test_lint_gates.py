@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from lint_support import lint
-from support import REAL_BUNDLES, bake, bundle_roots, make_spec
+from lint_support import SCHEMAS, lint
+from support import bake, bundle_roots, make_spec, real_bundles
 
-REAL_ROOTS = sorted(p.parent for p in REAL_BUNDLES.rglob("databricks.yml"))
+REAL_ROOTS = real_bundles()
 
 
+@pytest.mark.shared
 def test_the_real_bundles_are_there():
     assert len(REAL_ROOTS) >= 40
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("which", ["official", "shipped"])
 def test_no_error_on_any_published_bundle(which):
     result = lint(*REAL_ROOTS, which=which)
@@ -21,6 +23,7 @@ def test_no_error_on_any_published_bundle(which):
     assert len(result.bundles) == len(REAL_ROOTS)
 
 
+@pytest.mark.shared
 def test_published_bundles_are_linted_with_their_includes_and_anchors():
     result = lint(*REAL_ROOTS)
     # target_includes merges jobs from anchors of included files into targets; one of them names
@@ -39,7 +42,7 @@ def test_published_bundles_are_linted_with_their_includes_and_anchors():
     make_spec("gcp", 1, (100,), "gitlab", serving={"endpoint_name": "churn", "variants": [
         {"name": "champion", "traffic": 100}], "architectures": ["real-time", "batch", "async"]}),
 ], ids=["aws-2", "azure-3", "gcp-1-all-architectures"])
-@pytest.mark.parametrize("which", ["official", "shipped"])
+@pytest.mark.parametrize("which", SCHEMAS)
 def test_generated_projects_have_no_finding(tmp_path, spec, which):
     project = bake(spec, tmp_path)
     roots = bundle_roots(project)

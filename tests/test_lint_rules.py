@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lint_support import DATA, expected, lint
+from lint_support import DATA, SCHEMAS, expected, lint
 
 import bundlegen.lint as lint_api
 from bundlegen.lint import RULES, Selection, rules
@@ -54,7 +54,7 @@ def test_the_bad_bundle_is_reported_where_the_comments_say(rule, monkeypatch):
 
 
 @pytest.mark.parametrize("rule", sorted(RULES))
-@pytest.mark.parametrize("which", ["official", "shipped"])
+@pytest.mark.parametrize("which", SCHEMAS)
 def test_the_good_bundle_is_clean(rule, which):
     folder = DATA / rule / "good"
     paths = [folder / "src" / "main.py"] if rule == "bundle-not-found" else [folder]

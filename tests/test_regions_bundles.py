@@ -17,14 +17,14 @@ import textwrap
 import pytest
 import yaml
 from editsupport import removed_lines, run, snapshot
-from support import REAL_BUNDLES, bundle_files, schema_errors
+from support import REAL_BUNDLES, bundle_files, real_bundles, schema_errors
 
 AWS = "https://dbc-1234567890123456.cloud.databricks.com"
 AWS_2 = "https://dbc-6543210987654321.cloud.databricks.com"
 AZURE = "https://adb-1234567890123456.7.azuredatabricks.net"
 AZURE_2 = "https://adb-6543210987654321.3.azuredatabricks.net"
 
-REAL = sorted(p.parent.relative_to(REAL_BUNDLES).as_posix() for p in REAL_BUNDLES.rglob("databricks.yml"))
+REAL = [p.relative_to(REAL_BUNDLES).as_posix() for p in real_bundles()]
 
 # Bundles with no target at all (no `targets:`, or one holding only comments). The CLI
 # deploys them to an implicit target named `default`; add-region writes it out as
@@ -42,8 +42,9 @@ ADDED = re.compile(r"Added region (\S+) \(target (\S+?)(?:, copied from (\S+))?\
 
 
 @pytest.fixture
-def real(tmp_path):
+def real(request, tmp_path):
     """A private copy of ../shared/real-bundles (read-only, and never copied into the repo)."""
+    assert request.node.get_closest_marker("shared"), "a test of the real bundles is marked shared"
     shutil.copytree(REAL_BUNDLES, tmp_path / "real")
     return tmp_path / "real"
 
@@ -66,6 +67,7 @@ def _schema(folder, new=None, source=None):
     return found
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("bundle", REAL, ids=REAL)
 def test_every_real_bundle_takes_a_region_and_gives_it_back_byte_for_byte(real, bundle):
     folder = real / bundle
@@ -233,6 +235,7 @@ def test_a_written_out_implicit_target_with_settings_of_its_own_stays(tmp_path):
     }
 
 
+@pytest.mark.shared
 def test_a_target_spread_over_included_files_is_copied_in_each(real):
     folder = real / "knowledge_base" / "target_includes"
     result = run("add-region", "eu-west-1", "--host", AWS, "--project-dir", folder, "--from", "staging")
@@ -347,17 +350,7 @@ def test_refusals_exit_2_with_one_line_and_change_nothing(tmp_path, what, files,
     assert snapshot(tmp_path) == before
 
 
-def test_the_same_add_region_twice_is_refused_the_second_time(real):
-    folder = real / "default_python"
-    args = ("add-region", "eu-west-1", "--host", AWS, "--project-dir", folder)
-    assert run(*args).exit_code == 0
-    added = snapshot(real)
-    second = run(*args)
-    assert second.exit_code == 2
-    assert "error: region 'eu-west-1' already exists: target 'prod-eu-west-1' at" in second.stderr
-    assert snapshot(real) == added
-
-
+@pytest.mark.shared
 def test_regions_of_a_bundle(real):
     result = run("regions", "--project-dir", real / "mlops_stacks" / "mlops_stacks")
     assert result.exit_code == 0, result.stderr
@@ -439,13 +432,3 @@ def test_a_bundle_with_fifty_targets(tmp_path):
     assert len(targets) == 51 and targets["prod-eu-west-3"]["workspace"]["host"] == AWS
     assert run("remove-region", "eu-west-3", "--project-dir", tmp_path).exit_code == 0
     assert snapshot(tmp_path) == before
-
-
-def test_dry_run_prints_the_diff_and_writes_nothing(real):
-    folder = real / "dbt_sql"
-    before = snapshot(real)
-    result = run("add-region", "eu-west-1", "--host", AWS, "--project-dir", folder, "--dry-run")
-    assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("--- a/databricks.yml\n+++ b/databricks.yml\n@@ ")
-    assert "+  prod-eu-west-1:\n+    mode: production\n" in result.stdout
-    assert snapshot(real) == before

@@ -20,11 +20,14 @@ from bundlegen.templating import build_answers, render
 from bundlegen.yamledit import Doc
 
 SPECS = [
-    # (cloud, regions before, variants, ci, architectures)
+    # (cloud, regions before, variants, ci, architectures[, other settings])
     ("aws", 1, (100,), "github", ["real-time", "batch"]),
+    ("aws", 1, (100,), "github", ["real-time"]),
     ("aws", 2, (90, 10), "github", ["real-time", "batch", "async"]),
     ("azure", 1, (80, 20), "azure-devops", ["real-time"]),
     ("azure", 3, (50, 30, 20), ["github", "gitlab", "azure-devops"], ["real-time", "batch"]),
+    ("azure", 3, (70, 20, 10), "azure-devops", ["real-time", "batch", "async"],
+     {"project_name": "Churn Model", "endpoint_name": "churn-scoring", "alias": "candidate"}),
     ("gcp", 2, (100,), "gitlab", ["batch", "async"]),
     ("gcp", 6, (95, 5), "github", ["real-time", "batch"]),
 ]
@@ -39,14 +42,24 @@ def _render(spec: dict, folder: Path) -> dict[str, str]:
     }
 
 
-def _spec(cloud, regions, variants, ci, architectures) -> dict:
-    spec = make_spec(cloud, regions, variants, ci if isinstance(ci, str) else ci[0])
+def _spec(cloud, regions, variants, ci, architectures, other=None) -> dict:
+    """A spec; other may rename the project and the endpoint and give the challenger an alias."""
+    other = other or {}
+    spec = make_spec(cloud, regions, variants, ci if isinstance(ci, str) else ci[0],
+                     project_name=other.get("project_name", "Fraud Detection"))
     spec["ci"] = ci
     spec["serving"]["architectures"] = architectures
+    spec["serving"]["endpoint_name"] = other.get("endpoint_name", "fraud-scoring")
+    if "alias" in other:
+        spec["serving"]["variants"][1]["alias"] = other["alias"]
     return spec
 
 
-@pytest.mark.parametrize("case", SPECS, ids=lambda c: f"{c[0]}-{c[1]}-regions-{c[4][0]}")
+def _id(case) -> str:
+    return f"{case[0]}-{case[1]}-regions-{'-'.join(case[4])}" + ("-renamed" if len(case) > 5 else "")
+
+
+@pytest.mark.parametrize("case", SPECS, ids=_id)
 def test_one_more_region_only_adds_lines_and_whole_entries(tmp_path, case):
     cloud, regions, *rest = case
     before = _render(_spec(cloud, regions, *rest), tmp_path / "n")
