@@ -216,7 +216,8 @@ def test_a_share_taken_from_a_variable_is_left_to_the_user(in_targets):
 def test_dry_run_prints_the_diff_only(in_targets):
     result = traffic(in_targets, "set", "blue=90", "green=10", "--target", "prod", "--dry-run")
     assert result.exit_code == 0
-    assert result.output.startswith("--- a/databricks.yml\n+++ b/databricks.yml\n")
+    assert result.stdout.startswith("--- a/databricks.yml\n+++ b/databricks.yml\n")  # a patch
+    assert result.stderr == "would: Set blue 90%, green 10% in endpoint scoring of prod\n"
     assert "-                        - {served_entity_name: blue, traffic_percentage: 95}\n" \
            "-                        - {served_entity_name: green, traffic_percentage: 5}\n" \
            "+                        - {served_entity_name: blue, traffic_percentage: 90}\n" \
