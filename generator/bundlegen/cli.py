@@ -229,16 +229,17 @@ _DRY_RUN = click.option("--dry-run", is_flag=True, help="Print the diff; write n
 
 
 @contextlib.contextmanager
-def _locked(project_dir: Path, dry_run: bool):
+def _locked(project_dir: Path, dry_run: bool, locate: bool = True):
     """An edit holds its project's lock from its first read to its last write, so two edits
-    never interleave (a dry run only reads, and takes no lock)."""
+    never interleave (a dry run only reads, and takes no lock). `locate=False` locks the
+    folder as given, for a command that says itself what is wrong with it."""
     if dry_run:
         yield
         return
     from bundlegen.fsio import project_lock
-    from bundlegen.traffic import locate
+    from bundlegen.traffic import locate as find
 
-    with project_lock(locate(project_dir)[1]):
+    with project_lock(find(project_dir)[1] if locate else project_dir):
         yield
 
 
@@ -484,7 +485,7 @@ def upgrade(ctx, project_dir, base, dry_run) -> None:
     """
     from bundlegen import upgrade as core
 
-    with _locked(project_dir, dry_run):
+    with _locked(project_dir, dry_run, locate=False):
         up = core.plan(project_dir, base, notify=lambda line: click.echo(line, err=True))
         click.echo(f"Upgrading {project_dir} from bundlegen {up.old} to {up.new} "
                    f"(base: {up.source})")
