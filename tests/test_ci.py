@@ -301,22 +301,33 @@ def test_ci_files_snapshot(snapshot, tmp_path):
 
 
 # --------------------------------------------------------------------------- the deploy script
+# scripts/deploy_region.sh runs against a stand-in `databricks` on PATH and a stand-in for the
+# project's own command. FAKE_FAIL (a regular expression) makes each call whose log line matches
+# it fail, and FAKE_FAIL_AT=N the N-th call logged, as the real CLI fails: an error on stderr,
+# exit 1.
 
-FAKE_CLI = r'''#!/usr/bin/env python3
-"""A stand-in `databricks` CLI: logs each call and answers from a small state folder."""
-import json, os, sys
+FAKE_CLI = r"""#!/usr/bin/env python3
+import json, os, re, sys
 from pathlib import Path
 
 state = Path(os.environ["FAKE_STATE"])
 args = sys.argv[1:]
+project = Path(os.environ["FAKE_PROJECT"]).resolve()
+where = {project: ".", project / "serving": "serving"}.get(Path.cwd().resolve(), "outside")
+line = f"{where} | host={os.environ.get('DATABRICKS_HOST', '')} | {' '.join(args)}"
 with open(state / "calls.log", "a") as log:
-    project = Path(os.environ["FAKE_PROJECT"]).resolve()
-    where = {project: ".", project / "serving": "serving"}.get(Path.cwd().resolve(), "outside")
-    log.write(f"{where} | host={os.environ.get('DATABRICKS_HOST', '')} | {' '.join(args)}\n")
+    log.write(line + "\n")
+count = len((state / "calls.log").read_text().splitlines())
+if (os.environ.get("FAKE_FAIL") and re.search(os.environ["FAKE_FAIL"], line)
+        or os.environ.get("FAKE_FAIL_AT") == str(count)):
+    print("Error: PERMISSION_DENIED: the fake workspace refused this call", file=sys.stderr)
+    sys.exit(1)
 if args[:2] == ["bundle", "validate"]:
     jobs = [j for j in os.environ["FAKE_JOBS"].split(",") if j]
     print(json.dumps({
-        "workspace": {"host": "https://fake.cloud.databricks.com"},
+        "workspace": {"host": "https://fake.cloud.databricks.com",
+                      "current_user": {"userName": os.environ.get("FAKE_ME", "sp-app-id")}},
+        "run_as": {"service_principal_name": "sp-app-id"},
         "variables": {"role": {"value": os.environ["FAKE_ROLE"]},
                       "model_catalog": {"value": "ml"}, "schema": {"value": "fraud"},
                       "model_name": {"value": "fraud_model"}},
@@ -328,26 +339,38 @@ elif args[:2] == ["model-versions", "get-by-alias"]:
     if (state / "trained").exists():
         known.setdefault("champion", "1")
     if alias not in known:
-        print(f"Error: alias {alias} not found for {args[2]}", file=sys.stderr)
+        print(f"Error: Model version alias {alias} of {args[2]} does not exist.", file=sys.stderr)
         sys.exit(1)
     print(json.dumps({"version": known[alias], "model_name": args[2]}))
 elif args[:3] == ["bundle", "run", "training"]:
     (state / "trained").touch()
-'''
+"""
 
-
-# A stand-in for the project's own command (its `bundle-vars` has tests of its own in the
-# generated project): it logs the call and prints the versions the fake workspace holds.
-FAKE_PACKAGE = r'''#!/usr/bin/env python3
-import os, sys
+# The project's own command (its `bundle-vars` has tests of its own in the generated project):
+# it logs the call and prints the versions as JSON; FAKE_VARS makes it fail or print too little.
+FAKE_PACKAGE = r"""#!/usr/bin/env python3
+import json, os, sys
 from pathlib import Path
 state = Path(os.environ["FAKE_STATE"])
 with open(state / "calls.log", "a") as log:
     log.write("package | " + " ".join(sys.argv[1:]) + "\n")
 known = dict(item.split("=") for item in os.environ.get("FAKE_ALIASES", "").split(",") if item)
 first = known.get("champion", "1")
-print(f"--var champion_version={first} --var challenger_version={known.get('challenger', first)}")
-'''
+versions = {"champion_version": first, "challenger_version": known.get("challenger", first)}
+mode = os.environ.get("FAKE_VARS", "")
+if mode == "fail":
+    print("error: cannot reach the workspace", file=sys.stderr)
+    sys.exit(1)
+if mode == "empty":
+    sys.exit(0)
+if mode == "missing":
+    del versions["challenger_version"]
+if mode == "not-a-number":
+    versions["challenger_version"] = "latest"
+print(json.dumps(versions))
+"""
+
+DEPLOYER = "sp-app-id"  # the service principal the fake jobs bundle runs as
 
 
 def _deploy(project: Path, tmp_path: Path, target: str, **fake) -> tuple[subprocess.CompletedProcess, list[str]]:
@@ -373,22 +396,62 @@ def two_region_project(tmp_path_factory) -> Path:
     return bake(make_spec("aws", 2, (90, 10), "github"), tmp_path_factory.mktemp("deploy"))
 
 
+ALIAS_CALL = "outside | host=https://fake.cloud.databricks.com | model-versions get-by-alias ml.fraud.fraud_model champion -o json"
+FIRST_DEPLOY = [
+    ". | host= | bundle deploy -t prod-us-east-1",
+    ". | host= | bundle validate -t prod-us-east-1 -o json",
+    ALIAS_CALL,  # none yet: a fresh workspace
+    ". | host= | bundle run training -t prod-us-east-1",
+    ALIAS_CALL,
+    ". | host= | bundle run share_model -t prod-us-east-1",
+    "package | bundle-vars --target prod-us-east-1 --format json",
+    "serving | host= | bundle deploy -t prod-us-east-1 --var champion_version=1 --var challenger_version=1",
+    ". | host= | bundle run deployment -t prod-us-east-1",
+]
+FRESH_PRIMARY = {"FAKE_ROLE": "primary", "FAKE_JOBS": "training,share_model,deployment"}
+
+
 def test_a_fresh_primary_region_trains_shares_then_serves(two_region_project, tmp_path):
-    done, calls = _deploy(two_region_project, tmp_path, "prod-us-east-1", FAKE_ROLE="primary",
-                          FAKE_JOBS="training,share_model,deployment")
+    done, calls = _deploy(two_region_project, tmp_path, "prod-us-east-1", **FRESH_PRIMARY)
     assert done.returncode == 0, done.stderr + done.stdout
-    alias = "host=https://fake.cloud.databricks.com | model-versions get-by-alias ml.fraud.fraud_model"
-    assert calls == [
-        ". | host= | bundle deploy -t prod-us-east-1",
-        ". | host= | bundle validate -t prod-us-east-1 -o json",
-        f"outside | {alias} champion -o json",  # none yet: a fresh workspace
-        ". | host= | bundle run training -t prod-us-east-1",
-        f"outside | {alias} champion -o json",
-        ". | host= | bundle run share_model -t prod-us-east-1",
-        "package | bundle-vars --target prod-us-east-1",
-        "serving | host= | bundle deploy -t prod-us-east-1 --var champion_version=1 --var challenger_version=1",
-        ". | host= | bundle run deployment -t prod-us-east-1",
-    ]
+    assert calls == FIRST_DEPLOY
+
+
+@pytest.mark.parametrize("step", range(len(FIRST_DEPLOY)), ids=lambda i: FIRST_DEPLOY[i].split(" | ")[-1][:40])
+def test_every_failing_step_stops_the_deploy_and_nothing_after_it_runs(two_region_project, tmp_path, step):
+    fake = {"FAKE_VARS": "fail"} if FIRST_DEPLOY[step].startswith("package") else \
+        {"FAKE_FAIL_AT": str(step + 1)}
+    done, calls = _deploy(two_region_project, tmp_path, "prod-us-east-1", **FRESH_PRIMARY, **fake)
+    assert done.returncode != 0, done.stdout
+    assert calls == FIRST_DEPLOY[:step + 1], done.stderr
+    assert "error:" in done.stderr.lower()
+
+
+@pytest.mark.parametrize("mode", ["empty", "missing", "not-a-number"])
+def test_serving_is_never_deployed_without_a_version_for_every_variant(two_region_project, tmp_path, mode):
+    done, calls = _deploy(two_region_project, tmp_path, "prod-us-east-1", **FRESH_PRIMARY, FAKE_VARS=mode)
+    assert done.returncode == 1
+    assert calls == FIRST_DEPLOY[:7]
+    assert not any(c.startswith("serving") for c in calls)
+    assert "challenger" in done.stderr or "expected JSON, got: nothing" in done.stderr
+
+
+def test_a_failure_to_read_the_alias_never_trains(two_region_project, tmp_path):
+    """Only a missing alias means a fresh workspace; any other error stops the deploy."""
+    done, calls = _deploy(two_region_project, tmp_path, "prod-us-east-1", **FRESH_PRIMARY,
+                          FAKE_FAIL="get-by-alias")
+    assert done.returncode == 1
+    assert calls == FIRST_DEPLOY[:3]
+    assert "PERMISSION_DENIED" in done.stderr
+
+
+def test_only_the_service_principal_the_jobs_run_as_deploys_serving(two_region_project, tmp_path):
+    """The endpoint's creator is its deployer, for good: a person's deploy stops before it."""
+    done, calls = _deploy(two_region_project, tmp_path, "prod-us-east-1", **FRESH_PRIMARY,
+                          FAKE_ME="someone@example.com")
+    assert done.returncode == 1
+    assert "not as 'someone@example.com'" in done.stderr
+    assert calls == FIRST_DEPLOY[:6]
 
 
 def test_a_deployed_region_serves_the_versions_behind_the_aliases(two_region_project, tmp_path):
@@ -407,6 +470,14 @@ def test_a_replica_never_trains_and_stops_when_nothing_is_shared_yet(two_region_
     assert "the primary region has not shared a version yet" in done.stderr
     assert not any("bundle run" in c for c in calls)
     assert not any(c.startswith("serving") for c in calls)
+
+
+def test_an_unreadable_bundle_configuration_stops_the_deploy(two_region_project, tmp_path):
+    done, calls = _deploy(two_region_project, tmp_path, "prod-us-east-1", FAKE_ROLE="",
+                          FAKE_JOBS="training")
+    assert done.returncode == 1
+    assert "unknown role" in done.stderr
+    assert calls == FIRST_DEPLOY[:2]
 
 
 @pytest.mark.parametrize("ci", ["github", "azure-devops", "gitlab"])
