@@ -37,7 +37,7 @@ FILES = {
     "gitlab": {".gitlab-ci.yml", "scripts/install_databricks_cli.sh"},
 }
 ALWAYS = {"scripts/deploy_region.sh", "ci/requirements-lint.txt", "ci/requirements-deploy.txt",
-          "docs/ci.md"}
+          "ci/requirements-sdk-floor.txt", "docs/ci.md"}
 
 SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
 
@@ -140,6 +140,51 @@ def test_github_workflows_are_least_privilege_and_pinned(projects):
             _text_of(project, ".github/workflows/ci.yml").splitlines():
         if line.strip().startswith("- uses:") or line.strip().startswith("uses:"):
             assert SHA_PIN.match(line.split("uses:", 1)[1].strip()), line
+
+
+def test_every_action_pin_comes_from_the_one_table_of_pins(projects):
+    """template/bundlegen_ext.py ACTION_PINS is the only place a generated workflow's pins come
+    from; each was checked to exist in its repository (docs/decisions/ci-auth-and-pins.md)."""
+    from bundlegen.templating import ext
+
+    pins = ext().ACTION_PINS
+    used = set()
+    for project in projects.values():
+        for path in ci_files(project)["github"]:
+            for line in path.read_text().splitlines():
+                if "uses:" in line:
+                    action, rest = line.split("uses:", 1)[1].strip().split("@", 1)
+                    sha, tag = rest.split(" # ")
+                    assert pins[action] == (sha, tag), f"{path.name}: {line.strip()}"
+                    used.add(action)
+    assert used == set(pins), "a pin no generated workflow uses belongs out of the table"
+
+
+def test_the_sdk_floor_is_what_the_ci_systems_need_and_ci_tests_it(projects):
+    """Route.served_entity_name needs databricks-sdk 0.58; azure-devops-oidc needs 0.68."""
+    import tomllib
+
+    for name, project in projects.items():
+        floor = "0.68.0" if "azure-devops" in _ci(PROJECTS[name]) else "0.58.0"
+        declared = tomllib.loads(_text_of(project, "pyproject.toml"))["project"]["dependencies"]
+        assert f"databricks-sdk>={floor}" in declared, name
+        pinned = [line for line in _text_of(project, "ci/requirements-sdk-floor.txt").splitlines()
+                  if line and not line.startswith("#")]
+        assert pinned == [f"databricks-sdk=={floor}"], name
+        for files in (ci_files(project)[key] for key in ("github", "azure-pipelines", "gitlab-ci")):
+            for path in files:
+                if "pytest" in path.read_text():
+                    text = path.read_text()
+                    assert text.index("python -m pip install -r ci/requirements-sdk-floor.txt") \
+                        < text.rindex("python -m pytest"), path
+
+
+def test_gitlab_jobs_fit_the_hosted_runners_limit(projects):
+    gitlab = _load(projects["gitlab_gcp_2"] / ".gitlab-ci.yml")
+    for name, job in gitlab.items():
+        if isinstance(job, dict) and "timeout" in job:
+            hours = re.fullmatch(r"(\d+)h", job["timeout"])
+            assert hours and int(hours.group(1)) <= 3, f"{name}: {job['timeout']}"
 
 
 def test_github_installs_exactly_the_cli_version_the_bundles_require(projects):
@@ -283,6 +328,7 @@ def test_one_more_region_only_adds_lines_to_the_ci_files(tmp_path, ci, n):
         assert not removed, f"{relative}: adding a region changed existing lines:\n" + "\n".join(removed)
         if relative not in ("scripts/deploy_region.sh", "scripts/install_databricks_cli.sh",
                             "ci/requirements-lint.txt", "ci/requirements-deploy.txt",
+                            "ci/requirements-sdk-floor.txt",
                             ".github/dependabot.yml", ".azure-pipelines/templates/deploy-target.yml"):
             assert new_target in new, f"{relative} does not mention the new region"
     assert not lint_ci(after)
