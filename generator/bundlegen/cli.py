@@ -111,6 +111,8 @@ def new(spec_path: Path | None, output_dir: Path, no_input: bool, force: bool) -
     click.echo("  bundlegen lint . serving          # offline checks, as CI runs them")
     click.echo("  databricks bundle validate -t dev  # needs a workspace login")
     click.echo("  README.md explains the first deploy to a fresh workspace.")
+    if created.unreleased_note:
+        click.echo(f"note: {created.unreleased_note}", err=True)
 
 
 LINT_FORMATS = ("text", "json", "github", "sarif", "junit")  # bundlegen.lint.reporters.REPORTERS
