@@ -239,6 +239,49 @@ def test_every_ci_system_authenticates_by_oidc(projects):
             assert job["extends"] in (".deploy", ".databricks")
 
 
+# --------------------------------------------------------------------------- run_as and the CLI
+
+
+def cli_run_as_errors(bundle: dict, target: str, current_user: str) -> list[str]:
+    """The check of the Databricks CLI (v1.13.0, bundle/config/mutator/resourcemutator/run_as.go,
+    validateRunAs) on the target's merged run_as and resources: run_as must name the identity
+    running the command when the bundle has serving endpoints (or monitors, apps)."""
+    spec = bundle.get("targets", {}).get(target) or {}
+    run_as = spec.get("run_as", bundle.get("run_as"))
+    if run_as is None:
+        return []  # the mutator is a no-op without run_as
+    identity = run_as.get("service_principal_name") or run_as.get("user_name")
+    if not identity:
+        return ["run_as section must specify exactly one identity"]
+    if identity == current_user:
+        return []
+    resources = {**(bundle.get("resources") or {}), **(spec.get("resources") or {})}
+    return [f"{kind} do not support a setting a run_as user that is different from the owner"
+            for kind in ("model_serving_endpoints", "quality_monitors", "apps") if resources.get(kind)]
+
+
+@pytest.mark.parametrize("name", sorted(PROJECTS))
+def test_pull_request_validation_as_the_read_only_principal_passes_the_cli_run_as_check(projects, name):
+    project = projects[name]
+    for bundle_file in (project / "databricks.yml", project / "serving" / "databricks.yml"):
+        if not bundle_file.exists():
+            continue
+        bundle = _load(bundle_file)
+        for target in bundle["targets"]:
+            assert cli_run_as_errors(bundle, target, "ci-validate-app-id") == [], (bundle_file, target)
+    if (project / "serving" / "databricks.yml").exists():
+        serving_text = _text_of(project, "serving/databricks.yml")
+        assert "run_as:" not in serving_text.replace("# No run_as", "")
+
+
+def test_the_cli_run_as_check_refuses_run_as_beside_an_endpoint():
+    """The check above can fail: the serving bundle as it was (run_as naming the deployer)."""
+    bundle = {"resources": {"model_serving_endpoints": {"e": {"name": "e"}}},
+              "targets": {"prod": {"run_as": {"service_principal_name": "deployer-app-id"}}}}
+    assert cli_run_as_errors(bundle, "prod", "ci-validate-app-id") != []
+    assert cli_run_as_errors(bundle, "prod", "deployer-app-id") == []
+
+
 # --------------------------------------------------------------------------- flows and order
 
 
