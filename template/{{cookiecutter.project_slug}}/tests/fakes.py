@@ -61,6 +61,10 @@ class TaskValues:
         self.values[key] = value
 
 
+# The state of the workspace, one class per API. They are not service objects the code is handed
+# (the code gets the real WorkspaceClient); FakeWorkspace's HTTP side calls them, and tests call
+# them directly to set the scene.
+
 # ------------------------------------------------------------------ serving endpoints
 
 
@@ -265,20 +269,21 @@ def crashing_answer(version: str, request: dict) -> list:
 
 
 class Models:
-    """Registered models with versions and aliases: model_versions and registered_models."""
+    """Registered models' aliases. The HTTP side (FakeWorkspace) serves the model_versions and
+    registered_models APIs from them; tests call these methods directly to set the scene."""
 
     def __init__(self, calls: list):
         self.aliases: dict[tuple[str, str], int] = {}
         self.calls = calls
 
-    # w.model_versions
+    # GET .../models/<name>/aliases/<alias>
     def get_by_alias(self, full_name: str, alias: str) -> catalog.ModelVersionInfo:
         self.calls.append(("model_versions.get_by_alias", full_name, alias))
         if (full_name, alias) not in self.aliases:
             raise NotFound(f"alias {alias} of {full_name} does not exist")
         return catalog.ModelVersionInfo(version=self.aliases[(full_name, alias)])
 
-    # w.registered_models
+    # PUT and DELETE .../models/<name>/aliases/<alias>
     def set_alias(self, full_name: str, alias: str, version_num: int) -> None:
         self.calls.append(("registered_models.set_alias", full_name, alias, version_num))
         self.aliases[(full_name, alias)] = int(version_num)
