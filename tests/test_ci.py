@@ -267,6 +267,12 @@ def test_pull_request_validation_as_the_read_only_principal_passes_the_cli_run_a
         if not bundle_file.exists():
             continue
         bundle = _load(bundle_file)
+        for pattern in bundle.get("include") or []:  # resources/*.yml: merged as the CLI does
+            for included in sorted(bundle_file.parent.glob(pattern)):
+                for kind, items in (_load(included).get("resources") or {}).items():
+                    bundle.setdefault("resources", {}).setdefault(kind, {}).update(items)
+        if bundle_file.parent == project:  # the includes were read: the jobs are there
+            assert bundle["resources"]["jobs"]
         for target in bundle["targets"]:
             assert cli_run_as_errors(bundle, target, "ci-validate-app-id") == [], (bundle_file, target)
     if (project / "serving" / "databricks.yml").exists():
