@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ci_lint import _run, tool
+from ci_lint import lint_github
 from click.testing import CliRunner
 
 from bundlegen import __version__, release
@@ -31,12 +31,21 @@ SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
 
 
 def test_the_release_workflow_passes_actionlint_and_zizmor():
-    code, out = _run([tool("actionlint"), "-no-color", "-shellcheck", tool("shellcheck"),
-                      str(WORKFLOW)], ROOT)
-    assert code == 0, out
-    code, out = _run([tool("zizmor"), "--offline", "--persona", "pedantic", "--format", "plain",
-                      str(WORKFLOW)], ROOT)
-    assert code == 0, out
+    problems = lint_github([WORKFLOW], ROOT, zizmor_target=str(WORKFLOW))
+    assert not problems, "\n\n".join(problems)
+
+
+def test_the_linters_do_report_a_broken_release_workflow(tmp_path):
+    """The clean result above means something: an unpinned action and a token are reported."""
+    broken = tmp_path / ".github" / "workflows" / "release.yml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(WORKFLOW.read_text().replace(
+        "actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c # v8.0.1",
+        "actions/download-artifact@v8").replace(
+        "run: uv publish --trusted-publishing always dist/*",
+        "run: uv publish --token ${{ github.event.head_commit.message }} dist/*"))
+    report = "\n".join(lint_github([broken], tmp_path, zizmor_target=str(broken)))
+    assert "unpinned-uses" in report and "template-injection" in report
 
 
 def test_the_release_workflow_publishes_a_tag_by_trusted_publishing_only():
