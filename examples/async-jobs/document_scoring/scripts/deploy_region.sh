@@ -17,7 +17,7 @@
 #
 # It fails closed: every command's status is checked (no `$(...)` whose failure is lost), an
 # answer that is missing or malformed stops it, and the serving bundle is deployed only with a
-# version resolved for every variant, by the service principal the jobs run as.
+# version resolved for every variant it declares, by the service principal the jobs run as.
 set -euo pipefail
 
 target="${1:?usage: scripts/deploy_region.sh TARGET (staging or prod-<region>)}"

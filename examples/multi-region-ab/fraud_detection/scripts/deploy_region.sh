@@ -22,7 +22,7 @@
 #
 # It fails closed: every command's status is checked (no `$(...)` whose failure is lost), an
 # answer that is missing or malformed stops it, and the serving bundle is deployed only with a
-# version resolved for every variant, by the service principal the jobs run as.
+# version resolved for every variant it declares, by the service principal the jobs run as.
 set -euo pipefail
 
 target="${1:?usage: scripts/deploy_region.sh TARGET (staging or prod-<region>)}"
@@ -30,8 +30,6 @@ cd "$(dirname "$0")/.."
 
 # The alias whose version every variant falls back to; it is the first one training sets.
 first_alias=champion
-# The variants of the serving endpoint: each needs --var <variant>_version=N.
-variants=(champion challenger)
 
 log() { printf '==> %s: %s\n' "$target" "$*"; }
 fail() { printf 'error: %s: %s\n' "$target" "$*" >&2; exit 1; }
@@ -120,14 +118,23 @@ runs_as="$(json_get run_as service_principal_name <<<"$config")"
   fail "the serving bundle deploys only as the service principal the jobs run as ('$runs_as'), not as '$deployer'"
 
 # One --var <variant>_version=N per variant, from the package that the deployment workflow
-# uses too (a variant whose alias is not set yet serves the first variant's version).
+# uses too (a variant whose alias is not set yet serves the first variant's version). Every
+# <variant>_version variable the serving bundle declares needs one: a variable left out would
+# deploy its default.
 resolved="$(fraud_detection bundle-vars --target "$target" --format json)"
+declared="$(python3 -c '
+import yaml
+bundle = yaml.safe_load(open("serving/databricks.yml", encoding="utf-8")) or {}
+print(" ".join(name for name in bundle.get("variables") or {} if name.endswith("_version")))
+')"
+[[ -n "$declared" ]] || fail "serving/databricks.yml declares no <variant>_version variable"
+read -r -a names <<<"$declared"
 serving_vars=()
-for variant in "${variants[@]}"; do
-  number="$(json_get "${variant}_version" <<<"$resolved")"
+for name in "${names[@]}"; do
+  number="$(json_get "$name" <<<"$resolved")"
   [[ "$number" =~ ^[1-9][0-9]*$ ]] ||
-    fail "no version resolved for variant $variant (bundle-vars printed: $resolved)"
-  serving_vars+=(--var "${variant}_version=$number")
+    fail "no version resolved for $name (bundle-vars printed: $resolved)"
+  serving_vars+=(--var "$name=$number")
 done
 
 log "deploying the serving bundle: ${serving_vars[*]}"
