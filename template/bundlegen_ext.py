@@ -76,10 +76,13 @@ ACTION_PINS = {
     "actions/checkout": ("de0fac2e4500dabe0009e67214ff5f5447ce83dd", "v6.0.2"),
     "actions/setup-python": ("a309ff8b426b58ec0e2a45f0f869d46889d02405", "v6.2.0"),
     # The action installs the CLI version given in its `version:` input (the bundle's version).
-    "databricks/setup-cli": ("fd1d91d9d3b5f1191a2aae9206f7c68a997dc52d", "v1.16.0"),
+    "databricks/setup-cli": ("6bb7075f85b326f8b9ce160933dfe9bcd63c8121", "v1.13.0"),
 }
 CI_PYTHON_VERSION = "3.12"  # the Python CI runs the project's tests and tools with
 UV_VERSION = "0.13.9"  # builds the project's wheel (databricks.yml artifacts) in CI
+# The generated package's databricks-sdk floor, per CI system: Route.served_entity_name needs
+# 0.58; the OIDC auth types need github-oidc 0.51, env-oidc (GitLab) 0.55, azure-devops-oidc 0.68.
+SDK_FLOORS = {"github": "0.58.0", "gitlab": "0.58.0", "azure-devops": "0.68.0"}
 DEFAULT_BRANCH = "main"  # deploys to staging
 RELEASE_BRANCH = "release"  # deploys to production (GitHub and Azure DevOps: also v* tags)
 
@@ -675,6 +678,10 @@ class Project:
     release_branch = RELEASE_BRANCH
     ci_python_version = CI_PYTHON_VERSION
     uv_version = UV_VERSION
+
+    @property
+    def sdk_floor(self) -> str:
+        return max((SDK_FLOORS[ci] for ci in self.ci), key=lambda v: tuple(map(int, v.split("."))))
 
     @property
     def bundlegen_version(self) -> str:

@@ -53,23 +53,34 @@ def _schema(name: str, files: list[Path], cwd: Path) -> tuple[int, str]:
                  *map(str, files)], cwd)
 
 
+def _check(problems: list[str], name: str, result: tuple[int, str]) -> None:
+    code, output = result
+    if code != 0:
+        problems.append(f"{name} (exit {code}):\n{output}")
+
+
+def lint_github(workflows: list[Path], cwd: Path, zizmor_target: str = ".") -> list[str]:
+    """actionlint (with shellcheck) on the workflows, and zizmor --offline at the pedantic
+    persona (exit 0 only when nothing is found) on `zizmor_target`."""
+    problems: list[str] = []
+    if workflows:
+        _check(problems, "actionlint", _run([tool("actionlint"), "-no-color", "-shellcheck",
+                                             tool("shellcheck"), *map(str, workflows)], cwd))
+    _check(problems, "zizmor", _run([tool("zizmor"), "--offline", "--persona", "pedantic",
+                                     "--format", "plain", zizmor_target], cwd))
+    return problems
+
+
 def lint_ci(project: Path) -> list[str]:
     """Every linter finding on the project's CI files, as 'tool: output' ([] when clean)."""
     files = ci_files(project)
     problems = []
 
     def check(name: str, result: tuple[int, str]) -> None:
-        code, output = result
-        if code != 0:
-            problems.append(f"{name} (exit {code}):\n{output}")
+        _check(problems, name, result)
 
-    if files["github"]:
-        check("actionlint", _run([tool("actionlint"), "-no-color", "-shellcheck", tool("shellcheck"),
-                                  *map(str, files["github"])], project))
     if files["github"] or files["dependabot"]:
-        # Exit 0 only when nothing is found at the pedantic persona; --offline: no network.
-        check("zizmor", _run([tool("zizmor"), "--offline", "--persona", "pedantic",
-                              "--format", "plain", "."], project))
+        problems += lint_github(files["github"], project)
     if files["azure-pipelines"]:
         check("check-jsonschema azure-pipelines", _schema("azure-pipelines", files["azure-pipelines"], project))
     if files["gitlab-ci"]:

@@ -37,7 +37,7 @@ FILES = {
     "gitlab": {".gitlab-ci.yml", "scripts/install_databricks_cli.sh"},
 }
 ALWAYS = {"scripts/deploy_region.sh", "ci/requirements-lint.txt", "ci/requirements-deploy.txt",
-          "docs/ci.md"}
+          "ci/requirements-sdk-floor.txt", "docs/ci.md"}
 
 SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
 
@@ -142,6 +142,51 @@ def test_github_workflows_are_least_privilege_and_pinned(projects):
             assert SHA_PIN.match(line.split("uses:", 1)[1].strip()), line
 
 
+def test_every_action_pin_comes_from_the_one_table_of_pins(projects):
+    """template/bundlegen_ext.py ACTION_PINS is the only place a generated workflow's pins come
+    from; each was checked to exist in its repository (docs/decisions/ci-auth-and-pins.md)."""
+    from bundlegen.templating import ext
+
+    pins = ext().ACTION_PINS
+    used = set()
+    for project in projects.values():
+        for path in ci_files(project)["github"]:
+            for line in path.read_text().splitlines():
+                if "uses:" in line:
+                    action, rest = line.split("uses:", 1)[1].strip().split("@", 1)
+                    sha, tag = rest.split(" # ")
+                    assert pins[action] == (sha, tag), f"{path.name}: {line.strip()}"
+                    used.add(action)
+    assert used == set(pins), "a pin no generated workflow uses belongs out of the table"
+
+
+def test_the_sdk_floor_is_what_the_ci_systems_need_and_ci_tests_it(projects):
+    """Route.served_entity_name needs databricks-sdk 0.58; azure-devops-oidc needs 0.68."""
+    import tomllib
+
+    for name, project in projects.items():
+        floor = "0.68.0" if "azure-devops" in _ci(PROJECTS[name]) else "0.58.0"
+        declared = tomllib.loads(_text_of(project, "pyproject.toml"))["project"]["dependencies"]
+        assert f"databricks-sdk>={floor}" in declared, name
+        pinned = [line for line in _text_of(project, "ci/requirements-sdk-floor.txt").splitlines()
+                  if line and not line.startswith("#")]
+        assert pinned == [f"databricks-sdk=={floor}"], name
+        for files in (ci_files(project)[key] for key in ("github", "azure-pipelines", "gitlab-ci")):
+            for path in files:
+                if "pytest" in path.read_text():
+                    text = path.read_text()
+                    assert text.index("python -m pip install -r ci/requirements-sdk-floor.txt") \
+                        < text.rindex("python -m pytest"), path
+
+
+def test_gitlab_jobs_fit_the_hosted_runners_limit(projects):
+    gitlab = _load(projects["gitlab_gcp_2"] / ".gitlab-ci.yml")
+    for name, job in gitlab.items():
+        if isinstance(job, dict) and "timeout" in job:
+            hours = re.fullmatch(r"(\d+)h", job["timeout"])
+            assert hours and int(hours.group(1)) <= 3, f"{name}: {job['timeout']}"
+
+
 def test_github_installs_exactly_the_cli_version_the_bundles_require(projects):
     project = projects["github_aws_3"]
     required = _load(project / "databricks.yml")["bundle"]["databricks_cli_version"]
@@ -192,6 +237,55 @@ def test_every_ci_system_authenticates_by_oidc(projects):
     for name, job in gitlab.items():
         if name.startswith("deploy-") or name == "bundle-validate":
             assert job["extends"] in (".deploy", ".databricks")
+
+
+# --------------------------------------------------------------------------- run_as and the CLI
+
+
+def cli_run_as_errors(bundle: dict, target: str, current_user: str) -> list[str]:
+    """The check of the Databricks CLI (v1.13.0, bundle/config/mutator/resourcemutator/run_as.go,
+    validateRunAs) on the target's merged run_as and resources: run_as must name the identity
+    running the command when the bundle has serving endpoints (or monitors, apps)."""
+    spec = bundle.get("targets", {}).get(target) or {}
+    run_as = spec.get("run_as", bundle.get("run_as"))
+    if run_as is None:
+        return []  # the mutator is a no-op without run_as
+    identity = run_as.get("service_principal_name") or run_as.get("user_name")
+    if not identity:
+        return ["run_as section must specify exactly one identity"]
+    if identity == current_user:
+        return []
+    resources = {**(bundle.get("resources") or {}), **(spec.get("resources") or {})}
+    return [f"{kind} do not support a setting a run_as user that is different from the owner"
+            for kind in ("model_serving_endpoints", "quality_monitors", "apps") if resources.get(kind)]
+
+
+@pytest.mark.parametrize("name", sorted(PROJECTS))
+def test_pull_request_validation_as_the_read_only_principal_passes_the_cli_run_as_check(projects, name):
+    project = projects[name]
+    for bundle_file in (project / "databricks.yml", project / "serving" / "databricks.yml"):
+        if not bundle_file.exists():
+            continue
+        bundle = _load(bundle_file)
+        for pattern in bundle.get("include") or []:  # resources/*.yml: merged as the CLI does
+            for included in sorted(bundle_file.parent.glob(pattern)):
+                for kind, items in (_load(included).get("resources") or {}).items():
+                    bundle.setdefault("resources", {}).setdefault(kind, {}).update(items)
+        if bundle_file.parent == project:  # the includes were read: the jobs are there
+            assert bundle["resources"]["jobs"]
+        for target in bundle["targets"]:
+            assert cli_run_as_errors(bundle, target, "ci-validate-app-id") == [], (bundle_file, target)
+    if (project / "serving" / "databricks.yml").exists():
+        serving_text = _text_of(project, "serving/databricks.yml")
+        assert "run_as:" not in serving_text.replace("# No run_as", "")
+
+
+def test_the_cli_run_as_check_refuses_run_as_beside_an_endpoint():
+    """The check above can fail: the serving bundle as it was (run_as naming the deployer)."""
+    bundle = {"resources": {"model_serving_endpoints": {"e": {"name": "e"}}},
+              "targets": {"prod": {"run_as": {"service_principal_name": "deployer-app-id"}}}}
+    assert cli_run_as_errors(bundle, "prod", "ci-validate-app-id") != []
+    assert cli_run_as_errors(bundle, "prod", "deployer-app-id") == []
 
 
 # --------------------------------------------------------------------------- flows and order
@@ -283,6 +377,7 @@ def test_one_more_region_only_adds_lines_to_the_ci_files(tmp_path, ci, n):
         assert not removed, f"{relative}: adding a region changed existing lines:\n" + "\n".join(removed)
         if relative not in ("scripts/deploy_region.sh", "scripts/install_databricks_cli.sh",
                             "ci/requirements-lint.txt", "ci/requirements-deploy.txt",
+                            "ci/requirements-sdk-floor.txt",
                             ".github/dependabot.yml", ".azure-pipelines/templates/deploy-target.yml"):
             assert new_target in new, f"{relative} does not mention the new region"
     assert not lint_ci(after)
@@ -301,22 +396,33 @@ def test_ci_files_snapshot(snapshot, tmp_path):
 
 
 # --------------------------------------------------------------------------- the deploy script
+# scripts/deploy_region.sh runs against a stand-in `databricks` on PATH and a stand-in for the
+# project's own command. FAKE_FAIL (a regular expression) makes each call whose log line matches
+# it fail, and FAKE_FAIL_AT=N the N-th call logged, as the real CLI fails: an error on stderr,
+# exit 1.
 
-FAKE_CLI = r'''#!/usr/bin/env python3
-"""A stand-in `databricks` CLI: logs each call and answers from a small state folder."""
-import json, os, sys
+FAKE_CLI = r"""#!/usr/bin/env python3
+import json, os, re, sys
 from pathlib import Path
 
 state = Path(os.environ["FAKE_STATE"])
 args = sys.argv[1:]
+project = Path(os.environ["FAKE_PROJECT"]).resolve()
+where = {project: ".", project / "serving": "serving"}.get(Path.cwd().resolve(), "outside")
+line = f"{where} | host={os.environ.get('DATABRICKS_HOST', '')} | {' '.join(args)}"
 with open(state / "calls.log", "a") as log:
-    project = Path(os.environ["FAKE_PROJECT"]).resolve()
-    where = {project: ".", project / "serving": "serving"}.get(Path.cwd().resolve(), "outside")
-    log.write(f"{where} | host={os.environ.get('DATABRICKS_HOST', '')} | {' '.join(args)}\n")
+    log.write(line + "\n")
+count = len((state / "calls.log").read_text().splitlines())
+if (os.environ.get("FAKE_FAIL") and re.search(os.environ["FAKE_FAIL"], line)
+        or os.environ.get("FAKE_FAIL_AT") == str(count)):
+    print("Error: PERMISSION_DENIED: the fake workspace refused this call", file=sys.stderr)
+    sys.exit(1)
 if args[:2] == ["bundle", "validate"]:
     jobs = [j for j in os.environ["FAKE_JOBS"].split(",") if j]
     print(json.dumps({
-        "workspace": {"host": "https://fake.cloud.databricks.com"},
+        "workspace": {"host": "https://fake.cloud.databricks.com",
+                      "current_user": {"userName": os.environ.get("FAKE_ME", "sp-app-id")}},
+        "run_as": {"service_principal_name": "sp-app-id"},
         "variables": {"role": {"value": os.environ["FAKE_ROLE"]},
                       "model_catalog": {"value": "ml"}, "schema": {"value": "fraud"},
                       "model_name": {"value": "fraud_model"}},
@@ -328,26 +434,38 @@ elif args[:2] == ["model-versions", "get-by-alias"]:
     if (state / "trained").exists():
         known.setdefault("champion", "1")
     if alias not in known:
-        print(f"Error: alias {alias} not found for {args[2]}", file=sys.stderr)
+        print(f"Error: Model version alias {alias} of {args[2]} does not exist.", file=sys.stderr)
         sys.exit(1)
     print(json.dumps({"version": known[alias], "model_name": args[2]}))
 elif args[:3] == ["bundle", "run", "training"]:
     (state / "trained").touch()
-'''
+"""
 
-
-# A stand-in for the project's own command (its `bundle-vars` has tests of its own in the
-# generated project): it logs the call and prints the versions the fake workspace holds.
-FAKE_PACKAGE = r'''#!/usr/bin/env python3
-import os, sys
+# The project's own command (its `bundle-vars` has tests of its own in the generated project):
+# it logs the call and prints the versions as JSON; FAKE_VARS makes it fail or print too little.
+FAKE_PACKAGE = r"""#!/usr/bin/env python3
+import json, os, sys
 from pathlib import Path
 state = Path(os.environ["FAKE_STATE"])
 with open(state / "calls.log", "a") as log:
     log.write("package | " + " ".join(sys.argv[1:]) + "\n")
 known = dict(item.split("=") for item in os.environ.get("FAKE_ALIASES", "").split(",") if item)
 first = known.get("champion", "1")
-print(f"--var champion_version={first} --var challenger_version={known.get('challenger', first)}")
-'''
+versions = {"champion_version": first, "challenger_version": known.get("challenger", first)}
+mode = os.environ.get("FAKE_VARS", "")
+if mode == "fail":
+    print("error: cannot reach the workspace", file=sys.stderr)
+    sys.exit(1)
+if mode == "empty":
+    sys.exit(0)
+if mode == "missing":
+    del versions["challenger_version"]
+if mode == "not-a-number":
+    versions["challenger_version"] = "latest"
+print(json.dumps(versions))
+"""
+
+DEPLOYER = "sp-app-id"  # the service principal the fake jobs bundle runs as
 
 
 def _deploy(project: Path, tmp_path: Path, target: str, **fake) -> tuple[subprocess.CompletedProcess, list[str]]:
@@ -373,22 +491,62 @@ def two_region_project(tmp_path_factory) -> Path:
     return bake(make_spec("aws", 2, (90, 10), "github"), tmp_path_factory.mktemp("deploy"))
 
 
+ALIAS_CALL = "outside | host=https://fake.cloud.databricks.com | model-versions get-by-alias ml.fraud.fraud_model champion -o json"
+FIRST_DEPLOY = [
+    ". | host= | bundle deploy -t prod-us-east-1",
+    ". | host= | bundle validate -t prod-us-east-1 -o json",
+    ALIAS_CALL,  # none yet: a fresh workspace
+    ". | host= | bundle run training -t prod-us-east-1",
+    ALIAS_CALL,
+    ". | host= | bundle run share_model -t prod-us-east-1",
+    "package | bundle-vars --target prod-us-east-1 --format json",
+    "serving | host= | bundle deploy -t prod-us-east-1 --var champion_version=1 --var challenger_version=1",
+    ". | host= | bundle run deployment -t prod-us-east-1",
+]
+FRESH_PRIMARY = {"FAKE_ROLE": "primary", "FAKE_JOBS": "training,share_model,deployment"}
+
+
 def test_a_fresh_primary_region_trains_shares_then_serves(two_region_project, tmp_path):
-    done, calls = _deploy(two_region_project, tmp_path, "prod-us-east-1", FAKE_ROLE="primary",
-                          FAKE_JOBS="training,share_model,deployment")
+    done, calls = _deploy(two_region_project, tmp_path, "prod-us-east-1", **FRESH_PRIMARY)
     assert done.returncode == 0, done.stderr + done.stdout
-    alias = "host=https://fake.cloud.databricks.com | model-versions get-by-alias ml.fraud.fraud_model"
-    assert calls == [
-        ". | host= | bundle deploy -t prod-us-east-1",
-        ". | host= | bundle validate -t prod-us-east-1 -o json",
-        f"outside | {alias} champion -o json",  # none yet: a fresh workspace
-        ". | host= | bundle run training -t prod-us-east-1",
-        f"outside | {alias} champion -o json",
-        ". | host= | bundle run share_model -t prod-us-east-1",
-        "package | bundle-vars --target prod-us-east-1",
-        "serving | host= | bundle deploy -t prod-us-east-1 --var champion_version=1 --var challenger_version=1",
-        ". | host= | bundle run deployment -t prod-us-east-1",
-    ]
+    assert calls == FIRST_DEPLOY
+
+
+@pytest.mark.parametrize("step", range(len(FIRST_DEPLOY)), ids=lambda i: FIRST_DEPLOY[i].split(" | ")[-1][:40])
+def test_every_failing_step_stops_the_deploy_and_nothing_after_it_runs(two_region_project, tmp_path, step):
+    fake = {"FAKE_VARS": "fail"} if FIRST_DEPLOY[step].startswith("package") else \
+        {"FAKE_FAIL_AT": str(step + 1)}
+    done, calls = _deploy(two_region_project, tmp_path, "prod-us-east-1", **FRESH_PRIMARY, **fake)
+    assert done.returncode != 0, done.stdout
+    assert calls == FIRST_DEPLOY[:step + 1], done.stderr
+    assert "error:" in done.stderr.lower()
+
+
+@pytest.mark.parametrize("mode", ["empty", "missing", "not-a-number"])
+def test_serving_is_never_deployed_without_a_version_for_every_variant(two_region_project, tmp_path, mode):
+    done, calls = _deploy(two_region_project, tmp_path, "prod-us-east-1", **FRESH_PRIMARY, FAKE_VARS=mode)
+    assert done.returncode == 1
+    assert calls == FIRST_DEPLOY[:7]
+    assert not any(c.startswith("serving") for c in calls)
+    assert "challenger" in done.stderr or "expected JSON, got: nothing" in done.stderr
+
+
+def test_a_failure_to_read_the_alias_never_trains(two_region_project, tmp_path):
+    """Only a missing alias means a fresh workspace; any other error stops the deploy."""
+    done, calls = _deploy(two_region_project, tmp_path, "prod-us-east-1", **FRESH_PRIMARY,
+                          FAKE_FAIL="get-by-alias")
+    assert done.returncode == 1
+    assert calls == FIRST_DEPLOY[:3]
+    assert "PERMISSION_DENIED" in done.stderr
+
+
+def test_only_the_service_principal_the_jobs_run_as_deploys_serving(two_region_project, tmp_path):
+    """The endpoint's creator is its deployer, for good: a person's deploy stops before it."""
+    done, calls = _deploy(two_region_project, tmp_path, "prod-us-east-1", **FRESH_PRIMARY,
+                          FAKE_ME="someone@example.com")
+    assert done.returncode == 1
+    assert "not as 'someone@example.com'" in done.stderr
+    assert calls == FIRST_DEPLOY[:6]
 
 
 def test_a_deployed_region_serves_the_versions_behind_the_aliases(two_region_project, tmp_path):
@@ -407,6 +565,14 @@ def test_a_replica_never_trains_and_stops_when_nothing_is_shared_yet(two_region_
     assert "the primary region has not shared a version yet" in done.stderr
     assert not any("bundle run" in c for c in calls)
     assert not any(c.startswith("serving") for c in calls)
+
+
+def test_an_unreadable_bundle_configuration_stops_the_deploy(two_region_project, tmp_path):
+    done, calls = _deploy(two_region_project, tmp_path, "prod-us-east-1", FAKE_ROLE="",
+                          FAKE_JOBS="training")
+    assert done.returncode == 1
+    assert "unknown role" in done.stderr
+    assert calls == FIRST_DEPLOY[:2]
 
 
 @pytest.mark.parametrize("ci", ["github", "azure-devops", "gitlab"])

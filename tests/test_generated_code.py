@@ -2,8 +2,9 @@
 host, catalog or region (those come from job parameters).
 
 Each spec is baked, then the generated project's tests run in a subprocess with PYTHONPATH=src,
-the way a team member runs them after `bundlegen new`: offline, with the project's fakes of the
-workspace (they need databricks-sdk, pytest and PyYAML, all in bundlegen's test extras).
+the way a team member runs them after `bundlegen new`: offline, with the real databricks-sdk
+WorkspaceClient over the project's fake of the REST API (tests/fakes.py; they need
+databricks-sdk, pytest and PyYAML, all in bundlegen's test extras).
 """
 
 from __future__ import annotations

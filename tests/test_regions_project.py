@@ -282,7 +282,7 @@ ERRORS = [
      "'us-east-1' is the primary region"),
     ("a file that does not parse", ("serving/databricks.yml", "    mode: production\n", "    mode: [production\n"),
      ["add-region", "ap-southeast-2", "--host", host("aws", 2)],
-     "serving/databricks.yml:80:14: invalid YAML: "),
+     "serving/databricks.yml:75:14: invalid YAML: "),
     ("a spec that does not parse", ("bundlegen.yml", "cloud: aws", "cloud: [aws"),
      ["add-region", "ap-southeast-2", "--host", host("aws", 2)],
      "bundlegen.yml:7:"),

@@ -160,6 +160,8 @@ def new(spec_path: Path | None, output_dir: Path, no_input: bool, force: bool) -
     width = min(max(len(what) for what, _ in steps), 34)
     for what, why in steps:
         click.echo(f"  {what:{width}}  # {why}" if why else f"  {what}")
+    if created.unreleased_note:
+        click.echo(f"note: {created.unreleased_note}", err=True)
 
 
 LINT_FORMATS = ("text", "json", "github", "sarif", "junit")  # bundlegen.lint.reporters.REPORTERS

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bundlegen import fsio
 from bundlegen.errors import BundlegenError, InputError, InputErrors, Location, RefusedEdit
+from bundlegen.release import unreleased_note
 from bundlegen.spec import load_spec
 from bundlegen.templating import answer_problems, build_answers, project_of, render
 
@@ -19,6 +20,8 @@ class Created:
     path: Path
     project: object  # bundlegen_ext.Project
     replaced: bool
+    # Why the bundlegen pinned in the project's CI may not be published ("" for a release).
+    unreleased_note: str = ""
 
 
 def create_project(
@@ -57,9 +60,9 @@ def create_project(
         if target.exists():
             with fsio.project_lock(target):
                 _overlay(rendered, target)
-            return Created(target, project, replaced=True)
+            return Created(target, project, replaced=True, unreleased_note=unreleased_note())
         os.rename(rendered, target)
-        return Created(target, project, replaced=False)
+        return Created(target, project, replaced=False, unreleased_note=unreleased_note())
     except OSError as err:
         raise BundlegenError(f"cannot write {err.filename or target}: {err.strerror or err}; "
                              "no file was changed") from None

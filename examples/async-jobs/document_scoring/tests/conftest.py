@@ -1,10 +1,12 @@
-"""Fixtures: a fake workspace, a fake clock, and a Context that hands them to the code."""
+"""Fixtures: a fake workspace behind the real SDK client, a fake clock, and a Context that hands
+them to the code."""
 
 from __future__ import annotations
 
 import io
 
 import pytest
+import requests
 
 from document_scoring.runtime import Context
 from document_scoring.tasks import run
@@ -18,14 +20,19 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def w(clock) -> FakeWorkspace:
-    return FakeWorkspace(clock)
+def w(clock, monkeypatch) -> FakeWorkspace:
+    """The workspace: every HTTP request of the `requests` library (the SDK's transport) goes to
+    it, so a test reaches no network."""
+    fake = FakeWorkspace(clock)
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send",
+                        lambda adapter, request, **kwargs: fake.send(request))
+    return fake
 
 
 @pytest.fixture
 def ctx(w, clock) -> Context:
     return Context(
-        workspace_factory=lambda host=None: w,
+        workspace_factory=w.client,
         task_values=TaskValues(),
         clock=clock.time,
         timer=clock.time,

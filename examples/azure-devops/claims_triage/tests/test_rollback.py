@@ -88,6 +88,18 @@ def test_a_failed_update_is_rolled_back_without_an_endpoint_update(w, ctx, cli, 
     assert w.models.aliases[(MODEL, "challenger")] == 4
 
 
+def test_an_update_that_lost_a_race_is_recorded_with_its_reason(w, ctx, cli, good):
+    """Another update started after the wait: the API answers 409 RESOURCE_CONFLICT."""
+    w.models.set_alias(MODEL, "challenger", 5)
+    w.serving_endpoints.racing_update = True
+    codes = workflow(cli, ctx, "2")
+    assert codes == {"resolve_versions": 0, "update_endpoint": 1, "rollback": 0}
+    (failed,) = [r for r in records(w, "update") if r["outcome"] == "failed"]
+    assert "another configuration update started before this one was sent" in failed["reasons"][0]
+    (noop,) = records(w, "rollback-noop")
+    assert noop["reasons"] == failed["reasons"]  # not "failed before recording a reason"
+
+
 def test_a_bad_split_is_rolled_back_to_the_split_that_passed(w, ctx, cli, good):
     endpoint = w.serving_endpoints.endpoints["scoring"]
     endpoint.routes = {"champion": 10, "challenger": 90}  # a bad commit, deployed by the bundle

@@ -19,6 +19,10 @@
 # build), this project installed (pip install -r ci/requirements-deploy.txt), and authentication in the environment (OIDC: DATABRICKS_AUTH_TYPE and
 # DATABRICKS_CLIENT_ID, set by the CI job). It never asks for input and never passes
 # --auto-approve: a deploy that would delete or recreate something stops instead.
+#
+# It fails closed: every command's status is checked (no `$(...)` whose failure is lost), an
+# answer that is missing or malformed stops it, and the serving bundle is deployed only with a
+# version resolved for every variant it declares, by the service principal the jobs run as.
 set -euo pipefail
 
 target="${1:?usage: scripts/deploy_region.sh TARGET (staging or prod-<region>)}"
@@ -30,14 +34,19 @@ first_alias=champion
 log() { printf '==> %s: %s\n' "$target" "$*"; }
 fail() { printf 'error: %s: %s\n' "$target" "$*" >&2; exit 1; }
 
-# json_get KEY...: the value at that path of the JSON document on stdin ("" if absent).
+# json_get KEY...: the value at that path of the JSON document on stdin ("" if absent; the
+# keys of a mapping, space-separated). Not JSON on stdin: a non-zero exit.
 json_get() {
   python3 -c '
 import json, sys
-value = json.load(sys.stdin)
+text = sys.stdin.read()
+try:
+    value = json.loads(text)
+except ValueError:
+    sys.exit("error: expected JSON, got: " + (text.strip()[:200] or "nothing"))
 for key in sys.argv[1:]:
     value = value.get(key) if isinstance(value, dict) else None
-print("" if value is None else value)
+print(" ".join(value) if isinstance(value, dict) else "" if value is None else value)
 ' "$@"
 }
 
@@ -45,24 +54,37 @@ log "deploying the jobs bundle"
 databricks bundle deploy -t "$target"
 
 # What this target is, read from the bundle itself (no per-region values in this script).
+# Each value is its own assignment, so a failing command stops the script (set -e).
 config="$(databricks bundle validate -t "$target" -o json)"
 host="$(json_get workspace host <<<"$config")"
 role="$(json_get variables role value <<<"$config")"
-model="$(json_get variables model_catalog value <<<"$config").$(json_get variables schema value <<<"$config").$(json_get variables model_name value <<<"$config")"
-has_job() { [[ -n "$(json_get resources jobs "$1" name <<<"$config")" ]]; }
+catalog="$(json_get variables model_catalog value <<<"$config")"
+schema="$(json_get variables schema value <<<"$config")"
+model_name="$(json_get variables model_name value <<<"$config")"
+jobs="$(json_get resources jobs <<<"$config")"
+[[ -n "$host" && -n "$catalog" && -n "$schema" && -n "$model_name" ]] ||
+  fail "bundle validate did not give the workspace host and the model of this target"
+[[ "$role" == primary || "$role" == replica ]] || fail "unknown role '$role' (variable role)"
+model="$catalog.$schema.$model_name"
+has_job() { [[ " $jobs " == *" $1 "* ]]; }
 
 # Workspace commands run outside the project folder and name the target's host: inside a
 # bundle folder the CLI would take the host of the bundle's default target (dev).
 workspace() { (cd / && DATABRICKS_HOST="$host" databricks "$@"); }
 
-# resolve ALIAS: sets $version to the version behind @ALIAS ("" if none) and $error to why not.
+# resolve ALIAS: sets $version to the version behind @ALIAS, or "" when the alias does not
+# exist yet and $missing to why. Any other failure (authentication, network) stops the script:
+# only a missing alias may lead to training a first version.
 resolve() {
   local out
-  version="" error=""
+  version="" missing=""
   if out="$(workspace model-versions get-by-alias "$model" "$1" -o json 2>&1)"; then
     version="$(json_get version <<<"$out")"
+    [[ "$version" =~ ^[1-9][0-9]*$ ]] || fail "@$1 of $model: unexpected answer: $out"
+  elif grep -qiE 'does not exist|not found|RESOURCE_DOES_NOT_EXIST' <<<"$out"; then
+    missing="$out"
   else
-    error="$out"
+    fail "cannot read @$1 of $model: $out"
   fi
 }
 
@@ -73,8 +95,8 @@ if [[ -z "$version" && "$role" == primary ]] && has_job training; then
   resolve "$first_alias"
 fi
 if [[ -z "$version" ]]; then
-  [[ "$role" == primary ]] || error="the primary region has not shared a version yet: deploy it first. $error"
-  fail "no version of $model behind @$first_alias. $error"
+  [[ "$role" == primary ]] || missing="the primary region has not shared a version yet: deploy it first. $missing"
+  fail "no version of $model behind @$first_alias. $missing"
 fi
 log "@$first_alias is version $version of $model"
 
@@ -88,9 +110,32 @@ if [[ ! -f serving/databricks.yml ]]; then
   exit 0
 fi
 
+# The endpoint's creator is whoever deploys it, for good: only the service principal the jobs
+# run as may (docs/decisions/serving-run-as.md in bundlegen; the serving bundle has no run_as).
+deployer="$(json_get workspace current_user userName <<<"$config")"
+runs_as="$(json_get run_as service_principal_name <<<"$config")"
+[[ -n "$runs_as" && "$deployer" == "$runs_as" ]] ||
+  fail "the serving bundle deploys only as the service principal the jobs run as ('$runs_as'), not as '$deployer'"
+
 # One --var <variant>_version=N per variant, from the package that the deployment workflow
-# uses too (a variant whose alias is not set yet serves the first variant's version).
-read -r -a serving_vars <<<"$(churn_quickstart bundle-vars --target "$target")"
+# uses too (a variant whose alias is not set yet serves the first variant's version). Every
+# <variant>_version variable the serving bundle declares needs one: a variable left out would
+# deploy its default.
+resolved="$(churn_quickstart bundle-vars --target "$target" --format json)"
+declared="$(python3 -c '
+import yaml
+bundle = yaml.safe_load(open("serving/databricks.yml", encoding="utf-8")) or {}
+print(" ".join(name for name in bundle.get("variables") or {} if name.endswith("_version")))
+')"
+[[ -n "$declared" ]] || fail "serving/databricks.yml declares no <variant>_version variable"
+read -r -a names <<<"$declared"
+serving_vars=()
+for name in "${names[@]}"; do
+  number="$(json_get "$name" <<<"$resolved")"
+  [[ "$number" =~ ^[1-9][0-9]*$ ]] ||
+    fail "no version resolved for $name (bundle-vars printed: $resolved)"
+  serving_vars+=(--var "$name=$number")
+done
 
 log "deploying the serving bundle: ${serving_vars[*]}"
 (cd serving && databricks bundle deploy -t "$target" "${serving_vars[@]}")

@@ -220,11 +220,20 @@ def apply(
     waited = limiter.acquire()
     if waited:
         say(f"  waited {waited:.0f} s for the endpoint update limit of this workspace")
-    w.serving_endpoints.update_config(
-        name=name,
-        served_entities=[ServedEntityInput.from_dict(e) for e in config["served_entities"]],
-        traffic_config=TrafficConfig.from_dict(config["traffic_config"]),
-    )
+    from databricks.sdk.errors import ResourceConflict
+
+    try:
+        w.serving_endpoints.update_config(
+            name=name,
+            served_entities=[ServedEntityInput.from_dict(e) for e in config["served_entities"]],
+            traffic_config=TrafficConfig.from_dict(config["traffic_config"]),
+        )
+    except ResourceConflict as err:
+        # Another update started after the wait: sending ours anyway could undo it, so stop
+        # with a reason the records keep (rollback and the next run read it).
+        first = (str(err).splitlines() or [""])[0]
+        raise TaskError(f"endpoint {name}: another configuration update started before this "
+                        f"one was sent ({first}); nothing was changed") from None
     endpoint = wait_until_settled(w, name, clock=clock, sleep=sleep, timeout_s=timeout_s,
                                   expect=config, say=say)
     ready, _ = _state(endpoint)

@@ -216,13 +216,10 @@ def load_test(
 
 
 def querier(w: Any, endpoint: str) -> Callable[[dict], list]:
-    """Send one request body ({"dataframe_records": [...]}, "instances" or "inputs")."""
+    """Send one request body as it is (any input format the endpoint takes, and `params`)."""
+    from .shadow import invoke
 
-    def query(request: dict) -> list:
-        response = w.serving_endpoints.query(name=endpoint, **request)
-        return list(response.predictions or [])
-
-    return query
+    return invoke(w, endpoint)
 
 
 def evaluate(

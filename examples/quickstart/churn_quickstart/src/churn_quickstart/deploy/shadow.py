@@ -20,13 +20,16 @@ MAX_REQUESTS = 1000
 EXAMPLES = 5  # disagreements kept in the record
 
 
-def query_entity(w: Any, endpoint: str, entity: str) -> Callable[[dict], list]:
-    """Send one request body to one served entity of the endpoint, whatever the routes say."""
+def invoke(w: Any, endpoint: str, entity: str | None = None) -> Callable[[dict], list]:
+    """Send one request body, as it is, to the endpoint (or to one of its served entities,
+    whatever the routes say) and return its predictions. Every path that scores requests
+    (evaluation, shadow scoring) sends them this way, so each accepts the same bodies: any
+    input format of the REST API, with `params`."""
+    path = f"/serving-endpoints/{endpoint}/invocations" if entity is None else \
+        f"/serving-endpoints/{endpoint}/served-models/{entity}/invocations"
 
     def query(request: dict) -> list:
-        response = w.api_client.do(
-            "POST", f"/serving-endpoints/{endpoint}/served-models/{entity}/invocations",
-            body=request)
+        response = w.api_client.do("POST", path, body=request)
         return list((response or {}).get("predictions") or [])
 
     return query
@@ -109,8 +112,8 @@ def run_shadow(args, ctx) -> int:
                           champion=champion, source=args.inference_table)
         return 0
     for name in shadows:
-        result = compare(query_entity(w, args.endpoint, champion),
-                         query_entity(w, args.endpoint, name), requests, timer=ctx.timer)
+        result = compare(invoke(w, args.endpoint, champion),
+                         invoke(w, args.endpoint, name), requests, timer=ctx.timer)
         agreement = result["agreement"]
         ours, theirs = result["shadow_latency"], result["champion_latency"]
         ctx.say(f"shadow {name} v{versions[name]} against {champion} v{versions[champion]}: "
