@@ -62,3 +62,18 @@ def test_the_good_bundle_is_clean(rule, which):
     result = lint(*paths, target=TARGETED.get(rule), which=which, selection=every)
     assert result.findings == [], "\n".join(map(str, result.findings))
     assert result.bundles
+
+
+def test_a_variable_given_in_the_environment_is_not_required(monkeypatch):
+    """The CLI takes BUNDLE_VAR_<name> for a plain variable, and refuses it for a complex one."""
+    folder = DATA / "required-variable" / "bad"
+    assert _found(lint(folder), folder, "required-variable")
+    monkeypatch.setenv("BUNDLE_VAR_catalog", "dev")
+    assert not _found(lint(folder), folder, "required-variable")
+    good = DATA / "variable-overrides-file" / "good"
+    monkeypatch.setenv("BUNDLE_VAR_cluster", "i3.xlarge")
+    messages = [f.message for f in lint(good).findings if f.rule == "variable-overrides-file"]
+    assert messages == [
+        "BUNDLE_VAR_cluster is set, but 'cluster' is a complex variable, which the CLI does not "
+        "take from the environment"
+    ]

@@ -28,6 +28,9 @@ WHY: dict[str, str] = {
     "undefined-variable": f"{_CLI_REFUSES}: the reference cannot be resolved.",
     "undefined-variable-field": f"{_CLI_REFUSES}: the reference does not exist.",
     "variable-cycle": f"{_CLI_REFUSES}: it detects the cycle and cannot resolve any of them.",
+    "variable-overrides-file": f"{_CLI_REFUSES} for that target: it reads the file before "
+    "any command runs. The file is usually local (`.databricks` is not committed), so a "
+    "developer sees this where CI does not.",
     "complex-variable-cycle": "The CLI gives up after 11 rounds and deploys the references "
     "unresolved, as literal `${...}` text.",
     "lookup-reference": f"{_CLI_REFUSES}: lookups are resolved in one pass.",
@@ -79,6 +82,9 @@ WHY: dict[str, str] = {
     "artifact-invalid": "The CLI fails when it builds or uploads the artifact.",
     "artifact-no-files": "The CLI fails at deploy when a source matches no file, unless "
     "something builds it first.",
+    "alert-file": f"{_CLI_REFUSES}: it reads the alert from the file while it loads the "
+    "bundle, and a field set in both places, an unreadable file or a `${...}` in it is an "
+    "error.",
     "missing-path": f"{_CLI_REFUSES}: it uploads these paths and cannot find them.",
     "deprecated-field": "The CLI converts it with a warning today and may refuse it later.",
     "workspace-prefix": "The CLI rewrites the path with a warning; written as it is, it would "

@@ -21,6 +21,7 @@ FAMILIES = (
     "workspace",
     "scripts",
     "paths",
+    "files",
     "deprecated",
     "jobs",
     "serving",

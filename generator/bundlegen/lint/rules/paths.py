@@ -45,7 +45,7 @@ EXTENSIONS = (".py", ".r", ".scala", ".sql", ".ipynb")
     "(YAML, JSON, Markdown).",
 )
 def missing_path(ctx: TargetContext) -> Iterator[Finding]:
-    if not _has_sources(str(ctx.bundle.root_file.path.parent)):
+    if not has_sources(str(ctx.bundle.root_file.path.parent)):
         return  # the configuration alone, copied without its sources: nothing to compare
     for key, job in ctx.resources("jobs"):
         if job.get("git_source") is not None and job.v["git_source"].v is not None:
@@ -77,7 +77,7 @@ def missing_path(ctx: TargetContext) -> Iterator[Finding]:
 _CONFIG_SUFFIXES = (".yml", ".yaml", ".json", ".md", ".txt", ".toml")
 
 
-def _has_sources(root: str) -> bool:
+def has_sources(root: str) -> bool:
     """Whether the bundle folder holds any file besides configuration and docs."""
     for _, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
