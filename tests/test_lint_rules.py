@@ -77,3 +77,9 @@ def test_a_variable_given_in_the_environment_is_not_required(monkeypatch):
         "BUNDLE_VAR_cluster is set, but 'cluster' is a complex variable, which the CLI does not "
         "take from the environment"
     ]
+
+
+def test_old_runtimes_take_local_libraries_with_the_wheel_wrapper(tmp_path):
+    text = (DATA / "wheel-old-runtime" / "bad" / "databricks.yml").read_text()
+    (tmp_path / "databricks.yml").write_text(text + "experimental:\n  python_wheel_wrapper: true\n")
+    assert [f for f in lint(tmp_path).findings if f.rule == "wheel-old-runtime"] == []

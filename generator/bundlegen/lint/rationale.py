@@ -99,6 +99,9 @@ WHY: dict[str, str] = {
     "legacy-run-as": "An experimental mode the CLI may remove in any release.",
     "job-task-reference": "The Jobs API refuses the job when it is deployed.",
     "job-compute-key-undefined": "The Jobs API refuses the job when it is deployed.",
+    "wheel-old-runtime": f"{_CLI_REFUSES}: runtimes before 13.1 cannot install a library "
+    "from the workspace files the CLI uploads it to. Use a newer `spark_version`, or "
+    "`experimental.python_wheel_wrapper: true` (a notebook that installs it).",
     "serving-models-and-entities": f"{_CLI_REFUSES}: an endpoint has one list of served entities.",
     "serving-duplicate-name": "The serving API refuses the endpoint: routes name entities by name.",
     "serving-route-unknown": "The serving API refuses a route to an entity the endpoint does not "

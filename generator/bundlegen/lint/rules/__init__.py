@@ -24,6 +24,7 @@ FAMILIES = (
     "files",
     "deprecated",
     "jobs",
+    "wheels",
     "serving",
 )
 for _family in FAMILIES:
