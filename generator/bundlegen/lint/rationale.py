@@ -85,6 +85,8 @@ WHY: dict[str, str] = {
     "alert-file": f"{_CLI_REFUSES}: it reads the alert from the file while it loads the "
     "bundle, and a field set in both places, an unreadable file or a `${...}` in it is an "
     "error.",
+    "invalid-kind": "The CLI does not act on a type it does not know: such a variable is not "
+    "treated as complex, such an artifact is not built or found as a wheel or JAR.",
     "missing-path": f"{_CLI_REFUSES}: it uploads these paths and cannot find them.",
     "deprecated-field": "The CLI converts it with a warning today and may refuse it later.",
     "workspace-prefix": "The CLI rewrites the path with a warning; written as it is, it would "
