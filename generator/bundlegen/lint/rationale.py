@@ -20,6 +20,9 @@ WHY: dict[str, str] = {
     "unknown-target": "The CLI refuses `-t` with a target the bundle does not define.",
     "unknown-field": "The CLI ignores the field, so the setting never reaches the workspace; "
     "usually a typo or a field at the wrong level.",
+    "unknown-top-level-key": "The CLI ignores the key, so whatever is under it never reaches "
+    "the workspace: usually a section at the wrong level (`jobs:` instead of "
+    "`resources: {jobs: ...}`).",
     "wrong-type": "The CLI drops or converts the value with a warning; the setting is not what "
     "was written.",
     "invalid-enum": "The API refuses the value when the bundle is deployed.",
