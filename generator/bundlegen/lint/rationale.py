@@ -114,4 +114,9 @@ WHY: dict[str, str] = {
     "serving-traffic-sum": "The serving API refuses routes that do not add up to 100 percent.",
     "served-models-deprecated": "served_models is the legacy form; the CLI converts it with a "
     "warning.",
+    "app-source": f"{_CLI_REFUSES}: it must know where an app's code is, and two apps "
+    "deployed from one folder would overwrite each other's configuration.",
+    "app-resource-permissions": "Deploying the app grants its service principal access to the "
+    "resource; the next deploy of the resource's own `permissions` removes that grant, and the "
+    "app loses access.",
 }

@@ -26,6 +26,7 @@ FAMILIES = (
     "jobs",
     "wheels",
     "serving",
+    "apps",
 )
 for _family in FAMILIES:
     importlib.import_module(f"bundlegen.lint.rules.{_family}")
