@@ -39,7 +39,8 @@ EXTENSIONS = (".py", ".r", ".scala", ".sql", ".ipynb")
     ERROR,
     "A local path a job task or pipeline names (`notebook_path`, `python_file`, `sql_task.file`, "
     "`dbt_task.project_directory`, a library's `requirements`, a pipeline's `root_path` and its "
-    "libraries' notebooks and files, globs included) does not exist relative to the file that "
+    "libraries' notebooks and files, globs included; a dashboard's or Genie space's "
+    "`file_path`) does not exist relative to the file that "
     "names it, or is a plain file where a notebook is expected (or the other way round). Not "
     "checked for jobs with `git_source`, nor in a bundle folder that holds only configuration "
     "(YAML, JSON, Markdown).",
@@ -60,6 +61,10 @@ def missing_path(ctx: TargetContext) -> Iterator[Finding]:
                 yield from _check(
                     ctx, lib.get("requirements"), f"{tpath}.libraries[{j}].requirements", FILE
                 )
+    for rtype in ("dashboards", "genie_spaces"):  # read into serialized_dashboard / _space
+        for key, resource in ctx.resources(rtype):
+            path = f"resources.{rtype}.{key}.file_path"
+            yield from _check(ctx, resource.get("file_path"), path, FILE)
     for key, pipeline in ctx.resources("pipelines"):
         yield from _check(
             ctx, pipeline.get("root_path"), f"resources.pipelines.{key}.root_path", DIRECTORY
