@@ -119,4 +119,6 @@ WHY: dict[str, str] = {
     "app-resource-permissions": "Deploying the app grants its service principal access to the "
     "resource; the next deploy of the resource's own `permissions` removes that grant, and the "
     "app loses access.",
+    "path-outside-sync-root": f"{_CLI_REFUSES}: it uploads only the synced folders, so a "
+    "source outside them would be missing in the workspace.",
 }
