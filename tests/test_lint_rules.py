@@ -15,6 +15,7 @@ import bundlegen.lint as lint_api
 from bundlegen.lint import RULES, Selection, rules
 
 TARGETED = {"unknown-target": "prod"}  # rules that need --target
+IN_FOLDER = {"root-path-glob": "[eu]"}  # bad bundles in a folder of their own, named so
 
 
 def _found(result, folder: Path, rule: str) -> set[tuple[str, int, str]]:
@@ -47,7 +48,11 @@ def test_the_bad_bundle_is_reported_where_the_comments_say(rule, monkeypatch):
     want = {e for e in expected(folder) if e[2] == rule}
     assert want, f"{folder} marks no line with '# expect: {rule}'"
     # A rule that is off by default is selected for its own bad bundle.
-    result = lint(folder, target=TARGETED.get(rule), selection=Selection(extend=frozenset({rule})))
+    result = lint(
+        folder / IN_FOLDER.get(rule, ""),
+        target=TARGETED.get(rule),
+        selection=Selection(extend=frozenset({rule})),
+    )
     assert _found(result, folder, rule) == want, "\n".join(map(str, result.findings))
     severities = {f.severity for f in result.findings if f.rule == rule}
     assert severities == {RULES[rule].severity}

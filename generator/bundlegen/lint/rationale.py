@@ -121,4 +121,6 @@ WHY: dict[str, str] = {
     "app loses access.",
     "path-outside-sync-root": f"{_CLI_REFUSES}: it uploads only the synced folders, so a "
     "source outside them would be missing in the workspace.",
+    "root-path-glob": "The CLI joins the folder's path with the include patterns and globs "
+    "them, so it refuses a path that would itself be read as a pattern.",
 }

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterator
 
 import yaml
@@ -150,3 +151,23 @@ def _container(event, events) -> bool:
         count += 1
         every = _container(child, events) and every
     return anchored or (count > 0 and every)
+
+
+@rule(
+    "root-path-glob",
+    ERROR,
+    "The path of the bundle's folder holds a glob character (`*`, `?`, `[`, `]`, `^`); the CLI "
+    "refuses every command there, as it would read the path as a pattern.",
+)
+def root_path_glob(ctx: TargetContext) -> Iterator[Finding]:
+    root = os.path.abspath(ctx.bundle.root_file.path.parent)
+    found = next((c for c in "*?[]^" if c in root), None)
+    if found and ctx.bundle.root_file.root is not None:
+        yield ctx.finding(
+            "root-path-glob",
+            ctx.bundle.root_file.root,
+            "",
+            f"the bundle's folder {root} holds the glob character {found!r}: the CLI refuses "
+            "to run there; rename the folder",
+            at=(1, 1),
+        )
