@@ -88,3 +88,17 @@ def test_old_runtimes_take_local_libraries_with_the_wheel_wrapper(tmp_path):
     text = (DATA / "wheel-old-runtime" / "bad" / "databricks.yml").read_text()
     (tmp_path / "databricks.yml").write_text(text + "experimental:\n  python_wheel_wrapper: true\n")
     assert [f for f in lint(tmp_path).findings if f.rule == "wheel-old-runtime"] == []
+
+
+def test_an_unknown_engine_in_the_environment_is_refused_when_the_bundle_sets_none(
+    monkeypatch, tmp_path
+):
+    (tmp_path / "databricks.yml").write_text("bundle:\n  name: engine\n")
+    monkeypatch.setenv("DATABRICKS_BUNDLE_ENGINE", "abc")
+    found = [f.message for f in lint(tmp_path).findings if f.rule == "unknown-engine"]
+    assert found == [
+        "DATABRICKS_BUNDLE_ENGINE='abc' is neither terraform nor direct, and bundle.engine is "
+        "not set: the CLI refuses to deploy"
+    ]
+    # bundle.engine wins over the environment, as in the CLI.
+    assert not lint(DATA / "unknown-engine" / "good").findings
