@@ -102,3 +102,11 @@ def test_an_unknown_engine_in_the_environment_is_refused_when_the_bundle_sets_no
     ]
     # bundle.engine wins over the environment, as in the CLI.
     assert not lint(DATA / "unknown-engine" / "good").findings
+
+
+@pytest.mark.parametrize("text", ["", "# nothing yet\n", "---\n"])
+def test_an_empty_root_file_is_a_bundle_without_a_name(tmp_path, text):
+    """The CLI reads an empty file as an empty mapping, then refuses the nameless bundle."""
+    (tmp_path / "databricks.yml").write_text(text)
+    found = [(f.rule, f.line) for f in lint(tmp_path).findings]
+    assert found == [("missing-setting", 1)]
