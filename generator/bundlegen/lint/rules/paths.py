@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from urllib.parse import urlparse
 
 from bundlegen.lint.findings import ERROR, Finding
-from bundlegen.lint.rules.registry import TargetContext, items, job_tasks, rule
+from bundlegen.lint.rules.registry import TargetContext, elements, items, job_tasks, rule
 from bundlegen.lint.values import V
 
 NOTEBOOK, FILE, DIRECTORY = "notebook", "file", "directory"
@@ -103,7 +103,7 @@ def _local_paths(ctx: TargetContext) -> Iterator[tuple[V | None, str, str, bool]
 def _sync_root(ctx: TargetContext) -> str:
     """The innermost folder holding the bundle root and every sync path (sync_infer_root.go)."""
     root = os.path.abspath(ctx.bundle.root_file.path.parent)
-    for entry in _seq(ctx.get("sync", "paths")):
+    for entry in elements(ctx.get("sync", "paths")):
         if isinstance(entry.v, str) and entry.v and "${" not in entry.v:
             where = os.path.abspath(os.path.join(ctx.folder_of(entry), entry.v))
             root = os.path.commonpath([root, where])
@@ -113,10 +113,6 @@ def _sync_root(ctx: TargetContext) -> str:
 def _shown(ctx: TargetContext, folder: str) -> str:
     rel = os.path.relpath(folder, os.path.abspath(ctx.bundle.root_file.path.parent))
     return "(the bundle root)" if rel == "." else f"({rel})"
-
-
-def _seq(v: V | None) -> list[V]:
-    return list(v.v) if v is not None and v.is_seq else []
 
 
 _CONFIG_SUFFIXES = (".yml", ".yaml", ".json", ".md", ".txt", ".toml")

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 from bundlegen.lint import refs
 from bundlegen.lint.findings import ERROR, Finding
-from bundlegen.lint.rules.registry import TargetContext, items, rule, text
+from bundlegen.lint.rules.registry import TargetContext, elements, items, rule, text
 from bundlegen.lint.values import V, as_bool
 
 _LIBRARY_FIELDS = ("whl", "jar", "egg", "requirements")  # libraries/helpers.go libraryPath
@@ -83,7 +83,7 @@ def wheel_old_runtime(ctx: TargetContext) -> Iterator[Finding]:
         env_local = any(
             isinstance(d.v, str) and is_local_library(d.v)
             for env in items(job, "environments")
-            for d in _seq(env.get("spec", "dependencies"))
+            for d in elements(env.get("spec", "dependencies"))
         )
         for i, task in enumerate(items(job, "tasks")):
             if not (env_local or _has_local_library(task)):
@@ -144,7 +144,3 @@ def _has_local_library(task: V) -> bool:
                     return True
                 break  # the CLI reads the first library field that is set
     return False
-
-
-def _seq(v: V | None) -> list[V]:
-    return list(v.v) if v is not None and v.is_seq else []
