@@ -15,6 +15,7 @@ import bundlegen.lint as lint_api
 from bundlegen.lint import RULES, Selection, rules
 
 TARGETED = {"unknown-target": "prod"}  # rules that need --target
+IN_FOLDER = {"root-path-glob": "[eu]"}  # bad bundles in a folder of their own, named so
 
 
 def _found(result, folder: Path, rule: str) -> set[tuple[str, int, str]]:
@@ -47,7 +48,11 @@ def test_the_bad_bundle_is_reported_where_the_comments_say(rule, monkeypatch):
     want = {e for e in expected(folder) if e[2] == rule}
     assert want, f"{folder} marks no line with '# expect: {rule}'"
     # A rule that is off by default is selected for its own bad bundle.
-    result = lint(folder, target=TARGETED.get(rule), selection=Selection(extend=frozenset({rule})))
+    result = lint(
+        folder / IN_FOLDER.get(rule, ""),
+        target=TARGETED.get(rule),
+        selection=Selection(extend=frozenset({rule})),
+    )
     assert _found(result, folder, rule) == want, "\n".join(map(str, result.findings))
     severities = {f.severity for f in result.findings if f.rule == rule}
     assert severities == {RULES[rule].severity}
@@ -62,3 +67,46 @@ def test_the_good_bundle_is_clean(rule, which):
     result = lint(*paths, target=TARGETED.get(rule), which=which, selection=every)
     assert result.findings == [], "\n".join(map(str, result.findings))
     assert result.bundles
+
+
+def test_a_variable_given_in_the_environment_is_not_required(monkeypatch):
+    """The CLI takes BUNDLE_VAR_<name> for a plain variable, and refuses it for a complex one."""
+    folder = DATA / "required-variable" / "bad"
+    assert _found(lint(folder), folder, "required-variable")
+    monkeypatch.setenv("BUNDLE_VAR_catalog", "dev")
+    assert not _found(lint(folder), folder, "required-variable")
+    good = DATA / "variable-overrides-file" / "good"
+    monkeypatch.setenv("BUNDLE_VAR_cluster", "i3.xlarge")
+    messages = [f.message for f in lint(good).findings if f.rule == "variable-overrides-file"]
+    assert messages == [
+        "BUNDLE_VAR_cluster is set, but 'cluster' is a complex variable, which the CLI does not "
+        "take from the environment"
+    ]
+
+
+def test_old_runtimes_take_local_libraries_with_the_wheel_wrapper(tmp_path):
+    text = (DATA / "wheel-old-runtime" / "bad" / "databricks.yml").read_text()
+    (tmp_path / "databricks.yml").write_text(text + "experimental:\n  python_wheel_wrapper: true\n")
+    assert [f for f in lint(tmp_path).findings if f.rule == "wheel-old-runtime"] == []
+
+
+def test_an_unknown_engine_in_the_environment_is_refused_when_the_bundle_sets_none(
+    monkeypatch, tmp_path
+):
+    (tmp_path / "databricks.yml").write_text("bundle:\n  name: engine\n")
+    monkeypatch.setenv("DATABRICKS_BUNDLE_ENGINE", "abc")
+    found = [f.message for f in lint(tmp_path).findings if f.rule == "unknown-engine"]
+    assert found == [
+        "DATABRICKS_BUNDLE_ENGINE='abc' is neither terraform nor direct, and bundle.engine is "
+        "not set: the CLI refuses to deploy"
+    ]
+    # bundle.engine wins over the environment, as in the CLI.
+    assert not lint(DATA / "unknown-engine" / "good").findings
+
+
+@pytest.mark.parametrize("text", ["", "# nothing yet\n", "---\n"])
+def test_an_empty_root_file_is_a_bundle_without_a_name(tmp_path, text):
+    """The CLI reads an empty file as an empty mapping, then refuses the nameless bundle."""
+    (tmp_path / "databricks.yml").write_text(text)
+    found = [(f.rule, f.line) for f in lint(tmp_path).findings]
+    assert found == [("missing-setting", 1)]

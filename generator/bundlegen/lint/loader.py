@@ -219,11 +219,12 @@ def read_file(path: Path, findings: list[Finding], known_top_level: frozenset[st
             )
         )
         return bf
-    if node is None:  # empty, or only comments
+    if node is None:  # empty, or only comments: an empty mapping, as the CLI reads it
+        bf.root = V({}, name, 1, 1, keys={})
         return bf
     bf.root = _Converter(name, findings).convert(node)
     if bf.root.v is None:  # `---` and nothing else
-        bf.root = None
+        bf.root = V({}, name, 1, 1, keys={})
         return bf
     if not bf.root.is_map:
         findings.append(

@@ -20,6 +20,9 @@ WHY: dict[str, str] = {
     "unknown-target": "The CLI refuses `-t` with a target the bundle does not define.",
     "unknown-field": "The CLI ignores the field, so the setting never reaches the workspace; "
     "usually a typo or a field at the wrong level.",
+    "unknown-top-level-key": "The CLI ignores the key, so whatever is under it never reaches "
+    "the workspace: usually a section at the wrong level (`jobs:` instead of "
+    "`resources: {jobs: ...}`).",
     "wrong-type": "The CLI drops or converts the value with a warning; the setting is not what "
     "was written.",
     "invalid-enum": "The API refuses the value when the bundle is deployed.",
@@ -28,6 +31,9 @@ WHY: dict[str, str] = {
     "undefined-variable": f"{_CLI_REFUSES}: the reference cannot be resolved.",
     "undefined-variable-field": f"{_CLI_REFUSES}: the reference does not exist.",
     "variable-cycle": f"{_CLI_REFUSES}: it detects the cycle and cannot resolve any of them.",
+    "variable-overrides-file": f"{_CLI_REFUSES} for that target: it reads the file before "
+    "any command runs. The file is usually local (`.databricks` is not committed), so a "
+    "developer sees this where CI does not.",
     "complex-variable-cycle": "The CLI gives up after 11 rounds and deploys the references "
     "unresolved, as literal `${...}` text.",
     "lookup-reference": f"{_CLI_REFUSES}: lookups are resolved in one pass.",
@@ -79,6 +85,11 @@ WHY: dict[str, str] = {
     "artifact-invalid": "The CLI fails when it builds or uploads the artifact.",
     "artifact-no-files": "The CLI fails at deploy when a source matches no file, unless "
     "something builds it first.",
+    "alert-file": f"{_CLI_REFUSES}: it reads the alert from the file while it loads the "
+    "bundle, and a field set in both places, an unreadable file or a `${...}` in it is an "
+    "error.",
+    "invalid-kind": "The CLI does not act on a type it does not know: such a variable is not "
+    "treated as complex, such an artifact is not built or found as a wheel or JAR.",
     "missing-path": f"{_CLI_REFUSES}: it uploads these paths and cannot find them.",
     "deprecated-field": "The CLI converts it with a warning today and may refuse it later.",
     "workspace-prefix": "The CLI rewrites the path with a warning; written as it is, it would "
@@ -93,6 +104,9 @@ WHY: dict[str, str] = {
     "legacy-run-as": "An experimental mode the CLI may remove in any release.",
     "job-task-reference": "The Jobs API refuses the job when it is deployed.",
     "job-compute-key-undefined": "The Jobs API refuses the job when it is deployed.",
+    "wheel-old-runtime": f"{_CLI_REFUSES}: runtimes before 13.1 cannot install a library "
+    "from the workspace files the CLI uploads it to. Use a newer `spark_version`, or "
+    "`experimental.python_wheel_wrapper: true` (a notebook that installs it).",
     "serving-models-and-entities": f"{_CLI_REFUSES}: an endpoint has one list of served entities.",
     "serving-duplicate-name": "The serving API refuses the endpoint: routes name entities by name.",
     "serving-route-unknown": "The serving API refuses a route to an entity the endpoint does not "
@@ -100,4 +114,13 @@ WHY: dict[str, str] = {
     "serving-traffic-sum": "The serving API refuses routes that do not add up to 100 percent.",
     "served-models-deprecated": "served_models is the legacy form; the CLI converts it with a "
     "warning.",
+    "app-source": f"{_CLI_REFUSES}: it must know where an app's code is, and two apps "
+    "deployed from one folder would overwrite each other's configuration.",
+    "app-resource-permissions": "Deploying the app grants its service principal access to the "
+    "resource; the next deploy of the resource's own `permissions` removes that grant, and the "
+    "app loses access.",
+    "path-outside-sync-root": f"{_CLI_REFUSES}: it uploads only the synced folders, so a "
+    "source outside them would be missing in the workspace.",
+    "root-path-glob": "The CLI joins the folder's path with the include patterns and globs "
+    "them, so it refuses a path that would itself be read as a pattern.",
 }

@@ -21,9 +21,12 @@ FAMILIES = (
     "workspace",
     "scripts",
     "paths",
+    "files",
     "deprecated",
     "jobs",
+    "wheels",
     "serving",
+    "apps",
 )
 for _family in FAMILIES:
     importlib.import_module(f"bundlegen.lint.rules.{_family}")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from urllib.parse import urlparse
 
 from bundlegen.lint.findings import ERROR, Finding
-from bundlegen.lint.rules.registry import TargetContext, items, job_tasks, rule
+from bundlegen.lint.rules.registry import TargetContext, elements, items, job_tasks, rule
 from bundlegen.lint.values import V
 
 NOTEBOOK, FILE, DIRECTORY = "notebook", "file", "directory"
@@ -39,14 +39,45 @@ EXTENSIONS = (".py", ".r", ".scala", ".sql", ".ipynb")
     ERROR,
     "A local path a job task or pipeline names (`notebook_path`, `python_file`, `sql_task.file`, "
     "`dbt_task.project_directory`, a library's `requirements`, a pipeline's `root_path` and its "
-    "libraries' notebooks and files, globs included) does not exist relative to the file that "
+    "libraries' notebooks and files, globs included; a dashboard's or Genie space's "
+    "`file_path`) does not exist relative to the file that "
     "names it, or is a plain file where a notebook is expected (or the other way round). Not "
     "checked for jobs with `git_source`, nor in a bundle folder that holds only configuration "
     "(YAML, JSON, Markdown).",
 )
 def missing_path(ctx: TargetContext) -> Iterator[Finding]:
-    if not _has_sources(str(ctx.bundle.root_file.path.parent)):
+    if not has_sources(str(ctx.bundle.root_file.path.parent)):
         return  # the configuration alone, copied without its sources: nothing to compare
+    for v, path, kind, _ in _local_paths(ctx):
+        yield from _check(ctx, v, path, kind)
+
+
+@rule(
+    "path-outside-sync-root",
+    ERROR,
+    "A job task's or pipeline's local source (`notebook_path`, `python_file`, a pipeline's "
+    "`root_path`, notebooks and files, ...) lies outside the folders the bundle syncs: the "
+    "bundle root and the `sync.paths` entries. Libraries may lie outside.",
+)
+def path_outside_sync_root(ctx: TargetContext) -> Iterator[Finding]:
+    root = _sync_root(ctx)
+    for v, path, _, synced in _local_paths(ctx):
+        literal = _local_literal(ctx, v)
+        if not synced or literal is None:
+            continue
+        local = os.path.abspath(os.path.join(ctx.folder_of(v), literal))
+        if os.path.commonpath([root, local]) != root:
+            yield ctx.finding(
+                "path-outside-sync-root",
+                v,
+                path,
+                f"{literal} is outside the sync root {_shown(ctx, root)}: it would not be "
+                "uploaded; add its folder to sync.paths, or move it into the bundle",
+            )
+
+
+def _local_paths(ctx: TargetContext) -> Iterator[tuple[V | None, str, str, bool]]:
+    """Each local path of a job task or pipeline: (value, path, kind, must be synced)."""
     for key, job in ctx.resources("jobs"):
         if job.get("git_source") is not None and job.v["git_source"].v is not None:
             continue
@@ -55,29 +86,39 @@ def missing_path(ctx: TargetContext) -> Iterator[Finding]:
                 holder = t.get(*fields[:-1])
                 if holder is not None and _from_git(holder):
                     continue
-                yield from _check(ctx, t.get(*fields), f"{tpath}.{'.'.join(fields)}", kind)
+                yield t.get(*fields), f"{tpath}.{'.'.join(fields)}", kind, True
             for j, lib in enumerate(items(t, "libraries")):
-                yield from _check(
-                    ctx, lib.get("requirements"), f"{tpath}.libraries[{j}].requirements", FILE
-                )
+                yield lib.get("requirements"), f"{tpath}.libraries[{j}].requirements", FILE, False
+    for rtype in ("dashboards", "genie_spaces"):  # read into serialized_dashboard / _space
+        for key, resource in ctx.resources(rtype):
+            yield resource.get("file_path"), f"resources.{rtype}.{key}.file_path", FILE, False
     for key, pipeline in ctx.resources("pipelines"):
-        yield from _check(
-            ctx, pipeline.get("root_path"), f"resources.pipelines.{key}.root_path", DIRECTORY
-        )
+        path = f"resources.pipelines.{key}"
+        yield pipeline.get("root_path"), f"{path}.root_path", DIRECTORY, True
         for j, lib in enumerate(items(pipeline, "libraries")):
             for fields, kind in _PIPELINE_PATHS:
-                yield from _check(
-                    ctx,
-                    lib.get(*fields),
-                    f"resources.pipelines.{key}.libraries[{j}].{'.'.join(fields)}",
-                    kind,
-                )
+                yield lib.get(*fields), f"{path}.libraries[{j}].{'.'.join(fields)}", kind, True
+
+
+def _sync_root(ctx: TargetContext) -> str:
+    """The innermost folder holding the bundle root and every sync path (sync_infer_root.go)."""
+    root = os.path.abspath(ctx.bundle.root_file.path.parent)
+    for entry in elements(ctx.get("sync", "paths")):
+        if isinstance(entry.v, str) and entry.v and "${" not in entry.v:
+            where = os.path.abspath(os.path.join(ctx.folder_of(entry), entry.v))
+            root = os.path.commonpath([root, where])
+    return root
+
+
+def _shown(ctx: TargetContext, folder: str) -> str:
+    rel = os.path.relpath(folder, os.path.abspath(ctx.bundle.root_file.path.parent))
+    return "(the bundle root)" if rel == "." else f"({rel})"
 
 
 _CONFIG_SUFFIXES = (".yml", ".yaml", ".json", ".md", ".txt", ".toml")
 
 
-def _has_sources(root: str) -> bool:
+def has_sources(root: str) -> bool:
     """Whether the bundle folder holds any file besides configuration and docs."""
     for _, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -99,14 +140,23 @@ def _from_git(holder: V) -> bool:
     return source is not None and str(source.v).upper() == "GIT"
 
 
-def _check(ctx: TargetContext, v: V | None, path: str, kind: str) -> Iterator[Finding]:
+def _local_literal(ctx: TargetContext, v: V | None) -> str | None:
+    """The local path a value names in this target; None for workspace paths, URLs and what
+    only the workspace can resolve."""
     if v is None or not isinstance(v.v, str) or not v.v:
-        return
+        return None
     literal = ctx.resolve(v) if "${" in v.v else v.v
     if not isinstance(literal, str) or "${" in literal:
-        return  # known only in the workspace
+        return None
     if literal.startswith("/") or urlparse(literal).scheme or literal.startswith("~"):
-        return  # a workspace path or a URL: nothing local to check
+        return None
+    return literal
+
+
+def _check(ctx: TargetContext, v: V | None, path: str, kind: str) -> Iterator[Finding]:
+    literal = _local_literal(ctx, v)
+    if literal is None:
+        return
     local = os.path.normpath(os.path.join(ctx.folder_of(v), literal))
     if kind != DIRECTORY and any(c in literal for c in "*?["):
         matches = sorted(glob.glob(local))  # a pipeline's globbed notebooks or files

@@ -121,6 +121,11 @@ def items(v: V | None, *path: str) -> list[V]:
     return [x for x in seq.v if x.is_map] if seq is not None and seq.is_seq else []
 
 
+def elements(v: V | None) -> list[V]:
+    """The elements of a sequence (none if v is not one)."""
+    return list(v.v) if v is not None and v.is_seq else []
+
+
 def via(v: V, value: str) -> str:
     return "" if v.v == value else f" (from {v.v})"
 

@@ -153,3 +153,30 @@ def bad_glob(pattern: str) -> bool:
             continue
         i += 1
     return False
+
+
+# Enums the CLI checks (internal/validation/generated/enum_fields.go) that the bundle schema
+# leaves as plain strings.
+_KINDS = (("variables", ("complex",)), ("artifacts", ("whl", "jar")))
+
+
+@rule(
+    "invalid-kind",
+    WARNING,
+    "A variable's `type` other than `complex`, or an artifact's `type` other than `whl` or "
+    "`jar`: the CLI warns, as for any value outside an enum (the bundle schema takes any string "
+    "here, so `invalid-enum` cannot see it).",
+)
+def invalid_kind(ctx: TargetContext) -> Iterator[Finding]:
+    for section, allowed in _KINDS:
+        group = ctx.view.get(section)
+        for key, item in group.items() if group is not None and group.is_map else []:
+            kind = item.get("type") if item.is_map else None
+            value = ctx.resolve(kind)
+            if isinstance(value, str) and value and value not in allowed:
+                yield ctx.finding(
+                    "invalid-kind",
+                    kind,
+                    f"{section}.{key}.type",
+                    f"{section}.{key}.type: {value!r} is not one of: {', '.join(allowed)}",
+                )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from bundlegen.lint import refs
@@ -163,10 +164,26 @@ def dev_unpaused_schedule(ctx: TargetContext) -> Iterator[Finding]:
 ENGINES = ("terraform", "direct")
 
 
-@rule("unknown-engine", ERROR, "`bundle.engine` is neither `terraform` nor `direct`.")
+@rule(
+    "unknown-engine",
+    ERROR,
+    "`bundle.engine` is neither `terraform` nor `direct` (nor, when it is not set, the "
+    "DATABRICKS_BUNDLE_ENGINE environment variable lint runs with).",
+)
 def unknown_engine(ctx: TargetContext) -> Iterator[Finding]:
     engine = ctx.get("bundle", "engine")
     value = ctx.resolve(engine)
+    from_env = os.environ.get("DATABRICKS_BUNDLE_ENGINE", "")
+    if (engine is None or value in (None, "")) and from_env not in ("", *ENGINES):
+        root = ctx.bundle.root_file
+        yield ctx.finding(
+            "unknown-engine",
+            root.root,
+            "bundle.engine",
+            f"DATABRICKS_BUNDLE_ENGINE={from_env!r} is neither terraform nor direct, and "
+            "bundle.engine is not set: the CLI refuses to deploy",
+            at=(1, 1),
+        )
     if (
         engine is not None
         and value is not refs.UNRESOLVED

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 from bundlegen.lint import refs
 from bundlegen.lint.findings import ERROR, WARNING, Finding
@@ -182,10 +185,13 @@ def variable_cycle(ctx: TargetContext) -> Iterator[Finding]:
 @rule(
     "required-variable",
     WARNING,
-    "A variable with no default and no lookup gets no value in a target; the "
-    "CLI needs --var or BUNDLE_VAR_<name> then, which CI may well pass, so this is a warning.",
+    "A variable with no default and no lookup gets no value in a target (neither from "
+    "BUNDLE_VAR_<name> in lint's environment nor from the target's "
+    "`.databricks/bundle/<target>/variable-overrides.json`); the CLI needs --var then, which CI "
+    "may well pass, so this is a warning.",
 )
 def required_variable(ctx: TargetContext) -> Iterator[Finding]:
+    overrides, _ = read_overrides(ctx)
     for name, definition in ctx.variables().items():
         if not definition.is_map:
             continue
@@ -193,6 +199,8 @@ def required_variable(ctx: TargetContext) -> Iterator[Finding]:
             continue
         if definition.get("lookup") is not None and definition.v["lookup"].v is not None:
             continue
+        if env_value(name) is not None or (overrides or {}).get(name) is not None:
+            continue  # BUNDLE_VAR_<name>, or the target's variable-overrides.json, gives it
         # No target in the message: one finding then stands for every target that has it.
         yield ctx.finding(
             "required-variable",
@@ -210,3 +218,85 @@ declare(
     "A cycle through fields of complex variables (`a: {x: ${var.b}}`, `b: {y: ${var.a}}`): the "
     "CLI stops resolving after 11 rounds with a warning and leaves the references unresolved.",
 )
+
+
+def overrides_file(ctx: TargetContext) -> Path:
+    """Where the CLI keeps this target's variable values (`default` when no target is defined)."""
+    root = ctx.bundle.root_file.path.parent
+    return root / ".databricks" / "bundle" / (ctx.target or "default") / "variable-overrides.json"
+
+
+def read_overrides(ctx: TargetContext) -> tuple[dict | None, str | None]:
+    """The target's variable-overrides.json as a mapping (None if there is none), or why the
+    CLI cannot read it."""
+    file = overrides_file(ctx)
+    if not file.is_file():
+        return None, None
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as err:
+        return None, f"cannot read it: {err}"
+    except ValueError as err:
+        return None, f"it is not valid JSON: {err}"
+    if not isinstance(data, dict):
+        return None, 'it must be a JSON object: {"var1": "value1", "var2": "value2"}'
+    return data, None
+
+
+def env_value(name: str) -> str | None:
+    return os.environ.get(f"BUNDLE_VAR_{name}")
+
+
+@rule(
+    "variable-overrides-file",
+    ERROR,
+    "The target's `.databricks/bundle/<target>/variable-overrides.json`, where the CLI reads "
+    "variable values, is not a JSON object, or gives a mapping or list to a variable that is not "
+    "`type: complex` (or a plain value to one that is); or `BUNDLE_VAR_<name>` is set for a "
+    "complex variable, which the CLI does not take from the environment. The file's values win "
+    "over defaults and target values; only `--var` and `BUNDLE_VAR_<name>` win over them.",
+)
+def variable_overrides_file(ctx: TargetContext) -> Iterator[Finding]:
+    data, problem = read_overrides(ctx)
+    root = ctx.bundle.root_file
+    if problem:
+        shown = os.path.relpath(overrides_file(ctx), root.path.parent)
+        yield ctx.finding(
+            "variable-overrides-file",
+            root.root,
+            "variables",
+            f"the CLI cannot use {shown}: {problem}",
+            at=(1, 1),
+        )
+        return
+    for name, definition in ctx.variables().items():
+        if not definition.is_map:
+            continue
+        complex_ = definition.get("type") is not None and definition.v["type"].v == "complex"
+        if env_value(name) is not None:
+            if complex_:
+                yield ctx.finding(
+                    "variable-overrides-file",
+                    definition,
+                    f"variables.{name}",
+                    f"BUNDLE_VAR_{name} is set, but {name!r} is a complex variable, which the CLI "
+                    "does not take from the environment",
+                )
+            continue
+        if definition.get("lookup") is not None or data is None or data.get(name) is None:
+            continue
+        structured = isinstance(data[name], (dict, list))
+        if structured != complex_:
+            shown = os.path.relpath(overrides_file(ctx), root.path.parent)
+            what = (
+                "is not of type complex, but its value there is a mapping or list"
+                if structured
+                else "is of type complex, but its value there is not a mapping or list"
+            )
+            yield ctx.finding(
+                "variable-overrides-file",
+                definition,
+                f"variables.{name}",
+                f"variable {name!r} {what} ({shown})",
+            )
+

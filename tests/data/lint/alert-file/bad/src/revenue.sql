@@ -1,0 +1,1 @@
+SELECT sum(fare) AS revenue FROM samples.nyctaxi.trips
