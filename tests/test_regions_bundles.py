@@ -400,6 +400,67 @@ def test_regions_shows_the_endpoints_a_target_serves(tmp_path):
     assert listing["regions"][0]["endpoints"] == ["scoring-prod", "shadow"]
 
 
+def test_regions_reads_the_files_the_cli_includes_and_no_others(tmp_path):
+    """Go's filepath.Glob, as the CLI resolves include: `**` is one folder level, like `*`."""
+    (tmp_path / "databricks.yml").write_text(
+        f"bundle: {{name: b}}\ninclude: [resources/**/*.yml]\n"
+        f"targets:\n  prod:\n    mode: production\n    workspace: {{host: {AWS}}}\n")
+    (tmp_path / "resources" / "one").mkdir(parents=True)
+    (tmp_path / "resources" / "one" / "two").mkdir()
+    (tmp_path / "resources" / "one" / "near.yml").write_text(
+        f"targets:\n  near:\n    workspace: {{host: {AWS_2}}}\n")
+    (tmp_path / "resources" / "one" / "two" / "deep.yml").write_text(
+        "targets:\n  deep:\n    workspace: {host: https://dbc-1111111111111111.cloud.databricks.com}\n")
+
+    listing = json.loads(run("regions", "--format", "json", "--project-dir", tmp_path).stdout)
+    lint = run("lint", "--format", "json", tmp_path)
+
+    assert [r["target"] for r in listing["regions"]] == ["prod", "near"]
+    assert "deep" not in lint.stdout
+
+
+def test_a_literal_include_that_matches_nothing_is_bad_input(tmp_path):
+    (tmp_path / "databricks.yml").write_text(
+        f"include:\n  - resources/missing.yml\ntargets:\n  prod:\n    workspace: {{host: {AWS}}}\n")
+
+    result = run("regions", "--project-dir", tmp_path)
+
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith(
+        "databricks.yml:2:5: resources/missing.yml in the include section does not match any file")
+
+
+def test_regions_merges_routes_as_the_cli_does(tmp_path):
+    """Routes of the top level and of a target are both deployed: the CLI appends lists."""
+    (tmp_path / "databricks.yml").write_text(textwrap.dedent(f"""\
+        resources:
+          model_serving_endpoints:
+            scoring:
+              name: scoring
+              config:
+                traffic_config:
+                  routes: [{{served_entity_name: a, traffic_percentage: 90}}]
+        targets:
+          prod:
+            mode: production
+            workspace: {{host: {AWS}}}
+            resources:
+              model_serving_endpoints:
+                scoring:
+                  config:
+                    traffic_config:
+                      routes: [{{served_entity_name: b, traffic_percentage: 10}}]
+          dev:
+            workspace: {{host: {AWS_2}}}
+            resources: null
+        """))
+    listing = json.loads(run("regions", "--format", "json", "--project-dir", tmp_path).stdout)
+    assert {r["target"]: r["traffic"] for r in listing["regions"]} == {
+        "prod": {"scoring": {"a": 90, "b": 10}},
+        "dev": {"scoring": {"a": 90}},
+    }
+
+
 def many_targets(n: int) -> str:
     """A bundle with n production targets, each with comments, variables and an endpoint."""
     regions = [f"{area}-{side}-{i}" for area in ("us", "eu", "ap", "sa", "ca", "me")

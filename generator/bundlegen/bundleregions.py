@@ -19,15 +19,17 @@ import copy
 import os
 import re
 from dataclasses import dataclass, field
-from glob import glob
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from yaml.nodes import MappingNode, ScalarNode
 
 from bundlegen import yamltree
+from bundlegen.bundle.files import included_files, require_root
+from bundlegen.bundle.merge import merge, merge_files, target_view
 from bundlegen.changeset import ChangeSet, FileChange, read_text
-from bundlegen.errors import InputError, Location, RefusedEdit
+from bundlegen.errors import InputError, RefusedEdit
 from bundlegen.templating import ext
 from bundlegen.yamledit import (
     AliasNode,
@@ -42,7 +44,6 @@ from bundlegen.yamledit import (
     walk,
 )
 
-ROOT_FILES = ("databricks.yml", "databricks.yaml", "bundle.yml", "bundle.yaml")
 HOST = re.compile(r"^https://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]+)?/?$")
 TARGET_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
@@ -77,6 +78,11 @@ class Bundle:
     targets: dict[str, Target]
     holders: list[str]  # files with a `targets` key, the root first
 
+    @cached_property
+    def merged(self) -> dict:
+        """Every file's data merged as the CLI merges them (targets not applied)."""
+        return merge_files(list(self.data.values()))
+
     def display(self, rel: str) -> str:
         return str(self.folder / rel)
 
@@ -94,36 +100,27 @@ class Bundle:
         return hosts
 
 
-def find_root(folder: Path) -> Path:
-    for name in ROOT_FILES:
-        if (folder / name).is_file():
-            return folder / name
-    raise InputError(
-        "no databricks.yml here; give the bundle's folder with --project-dir", Location(str(folder))
-    )
-
-
 def _doc(folder: Path, rel: str) -> Doc:
     display = str(folder / rel)
     return Doc(read_text(folder / rel, display), display)
 
 
 def read_bundle(folder: Path) -> Bundle:
-    root_path = find_root(folder)
+    """The bundle in folder: each file read and parsed once (the include patterns resolved as
+    the CLI resolves them), its targets with where each is written and their merged data."""
+    root_path = require_root(folder)
     root = root_path.name
     docs = {root: _doc(folder, root)}
-    data = {root: yamltree.load(docs[root].text, docs[root].name)}
+    data = {root: docs[root].data()}
     includes = data[root].get("include") if isinstance(data[root], dict) else None
-    for pattern in includes if isinstance(includes, list) else []:
-        if not isinstance(pattern, str):
-            continue
-        for path in sorted(glob(str(folder / pattern), recursive=True)):
-            rel = os.path.relpath(path, folder).replace(os.sep, "/")
-            if rel in docs or not rel.endswith((".yml", ".yaml")) or not os.path.isfile(path):
-                continue
-            text = read_text(Path(path), str(folder / rel))
-            docs[rel] = Doc(text, str(folder / rel))
-            data[rel] = yamltree.load(text, docs[rel].name)
+    paths, problems = included_files(root_path, includes if isinstance(includes, list) else [])
+    if problems:
+        entry = yamltree.get(docs[root].root, "include", problems[0].index)
+        raise InputError(problems[0].message, yamltree.location(entry, docs[root].name))
+    for path in paths:
+        rel = os.path.relpath(path, folder).replace(os.sep, "/")
+        docs[rel] = _doc(folder, rel)
+        data[rel] = docs[rel].data()
     targets: dict[str, Target] = {}
     holders = []
     for rel, doc in docs.items():
@@ -138,20 +135,12 @@ def read_bundle(folder: Path) -> Bundle:
             target.places.append((rel, entry))
             value = values.get(name) if isinstance(values, dict) else None
             if isinstance(value, dict):
-                target.data = _merge(target.data, value)
+                target.data = merge(target.data, value)
     return Bundle(folder, root, docs, data, targets, holders)
 
 
 def _has_key(doc: Doc, key: str) -> bool:
     return isinstance(doc.root, MappingNode) and any(k.value == key for k, _ in doc.root.value)
-
-
-def _merge(base: dict, more: dict) -> dict:
-    out = dict(base)
-    for key, value in more.items():
-        both = isinstance(out.get(key), dict) and isinstance(value, dict)
-        out[key] = _merge(out[key], value) if both else value
-    return out
 
 
 def reference_target(bundle: Bundle) -> Target | None:
@@ -575,29 +564,28 @@ def _reads_as(doc: Doc, text: str, expected: Any) -> bool:
 # -------------------------------------------------------------------- listing
 
 
-def endpoints(data: dict, target: str) -> dict[str, dict]:
-    """The serving endpoints a target deploys (the bundle's own and the target's), by name,
-    each with its routes: {served entity: percentage}. A target's routes replace the bundle's;
-    a percentage is as written (it may be a ${var...} reference)."""
-    found: dict[str, dict] = {}  # by resource key
-    for scope in (data, ((data.get("targets") or {}).get(target) or {})):
-        resources = scope.get("resources") if isinstance(scope, dict) else None
-        served = resources.get("model_serving_endpoints") if isinstance(resources, dict) else None
-        for key, value in (served or {}).items() if isinstance(served, dict) else []:
-            value = value if isinstance(value, dict) else {}
-            entry = found.setdefault(key, {"name": key, "routes": {}})
-            if isinstance(value.get("name"), str):
-                entry["name"] = value["name"]
-            config = value.get("config") if isinstance(value.get("config"), dict) else {}
-            split = (config.get("traffic_config")
-                     if isinstance(config.get("traffic_config"), dict) else {})
-            if isinstance(split.get("routes"), list):
-                entry["routes"] = {
-                    str(r.get("served_entity_name") or r.get("served_model_name")):
-                        r.get("traffic_percentage")
-                    for r in split["routes"] if isinstance(r, dict)
-                }
-    return {entry["name"]: entry["routes"] for entry in found.values()}
+def endpoints(bundle: Bundle, target: str) -> dict[str, dict]:
+    """The serving endpoints a target deploys, by name, each with its routes: {served entity:
+    percentage}, as the CLI merges the bundle's files and the target's overrides (routes
+    written at the top level and in the target are both deployed). A percentage is as written
+    (it may be a ${var...} reference)."""
+    view = target_view(bundle.merged, target)
+    resources = view.get("resources")
+    served = resources.get("model_serving_endpoints") if isinstance(resources, dict) else None
+    found: dict[str, dict] = {}
+    for key, value in served.items() if isinstance(served, dict) else []:
+        value = value if isinstance(value, dict) else {}
+        config = value.get("config") if isinstance(value.get("config"), dict) else {}
+        split = (config.get("traffic_config")
+                 if isinstance(config.get("traffic_config"), dict) else {})
+        routes = split.get("routes") if isinstance(split.get("routes"), list) else []
+        name = value["name"] if isinstance(value.get("name"), str) else key
+        found[name] = {
+            str(r.get("served_entity_name") or r.get("served_model_name")):
+                r.get("traffic_percentage")
+            for r in routes if isinstance(r, dict)
+        }
+    return found
 
 
 def rows(bundle: Bundle) -> tuple[list[dict], list[str]]:
@@ -608,11 +596,7 @@ def rows(bundle: Bundle) -> tuple[list[dict], list[str]]:
         if not target.host:
             hostless.append(target.name)
             continue
-        served: dict[str, dict] = {}
-        for data in bundle.data.values():
-            if isinstance(data, dict):
-                for name, routes in endpoints(data, target.name).items():
-                    served[name] = routes or served.get(name, {})
+        served = endpoints(bundle, target.name)
         out.append({
             "region": target.name.removeprefix("prod-"),
             "target": target.name,

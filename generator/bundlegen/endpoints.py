@@ -22,6 +22,7 @@ from typing import Any
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from bundlegen import yamltree
+from bundlegen.bundle.merge import merge
 from bundlegen.bundleregions import Bundle, read_bundle
 from bundlegen.errors import InputError, RefusedEdit
 from bundlegen.servednames import served_name
@@ -83,20 +84,6 @@ class View:
         return self.target or "(no targets)"
 
 
-def _merge(a: Any, b: Any) -> Any:
-    """The CLI's merge: mappings merge, lists are appended, other values replaced."""
-    if b is None:
-        return a
-    if isinstance(a, dict) and isinstance(b, dict):
-        out = dict(a)
-        for key, value in b.items():
-            out[key] = _merge(out.get(key), value)
-        return out
-    if isinstance(a, list) and isinstance(b, list):
-        return a + b
-    return b
-
-
 def _dig(data: Any, path: tuple) -> Any:
     for step in path:
         if not isinstance(data, dict):
@@ -156,7 +143,7 @@ class Serving:
         for k in [key] if key is not None else self.keys():
             top = None
             for file_data in data.values():
-                top = _merge(top, copy.deepcopy(_dig(file_data, ENDPOINTS + (k,))))
+                top = merge(top, copy.deepcopy(_dig(file_data, ENDPOINTS + (k,))))
             targets = self.target_names()
             if not targets:
                 if top is not None:
@@ -165,9 +152,9 @@ class Serving:
             for target in targets:
                 mine = None
                 for file_data in data.values():
-                    mine = _merge(mine, copy.deepcopy(
+                    mine = merge(mine, copy.deepcopy(
                         _dig(file_data, ("targets", target) + ENDPOINTS + (k,))))
-                merged = _merge(copy.deepcopy(top), mine)
+                merged = merge(copy.deepcopy(top), mine)
                 if merged is not None:
                     out.append(_view(target, k, merged))
         return out

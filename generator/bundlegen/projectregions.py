@@ -13,10 +13,11 @@ import copy
 import tempfile
 from pathlib import Path
 
-from bundlegen import yamltree
-from bundlegen.bundleregions import endpoints
+from bundlegen.bundle.files import root_in
+from bundlegen.bundleregions import endpoints, read_bundle
 from bundlegen.changeset import ChangeSet, FileChange, read_text
 from bundlegen.errors import InputError, InputErrors, Location, RefusedEdit
+from bundlegen.projectfolder import SERVING, SPEC_FILE
 from bundlegen.renderdiff import (
     NotAdditive,
     add_hunks,
@@ -32,16 +33,11 @@ from bundlegen.spec import load_spec
 from bundlegen.templating import build_answers, ext, project_of, render
 from bundlegen.yamledit import Doc, data_without
 
-SPEC_FILE = "bundlegen.yml"
 # Per-region settings a new region takes from the region it copies. Not copied: the
 # metastore ID (each region has its own metastore) and the service principal (a region
 # names its own only when it differs from the project's; the new one starts with the
 # project's, the issue's "placeholder").
 COPIED = ("catalog", "workload_size", "scale_to_zero", "latency_budget_ms")
-
-
-def is_project(folder: Path) -> bool:
-    return (folder / SPEC_FILE).is_file()
 
 
 def _regions(spec: dict) -> list[dict]:
@@ -233,16 +229,16 @@ def _lines(changes: ChangeSet, display: str, small_text: str, big_text: str, use
 def rows(folder: Path, project) -> list[dict]:
     """One row per region of the project model: its target, host and endpoints (as the
     bundles in the folder have them)."""
-    hosts, serving = _targets(folder / "databricks.yml"), folder / "serving" / "databricks.yml"
-    data = _data(serving) if serving.is_file() else {}
+    jobs = read_bundle(folder)
+    serving = read_bundle(folder / SERVING) if root_in(folder / SERVING) else None
     out = []
     for region in project.regions:
-        workspace = (hosts.get(region.target) or {}).get("workspace") or {}
-        served = endpoints(data, region.target) if isinstance(data, dict) else {}
+        target = jobs.targets.get(region.target)
+        served = endpoints(serving, region.target) if serving is not None else {}
         out.append({
             "region": region.name,
             "target": region.target,
-            "host": workspace.get("host") or region.host,
+            "host": (target.host if target is not None else None) or region.host,
             "role": region.role,
             "mode": "production",
             "endpoints": list(served),
@@ -254,15 +250,3 @@ def rows(folder: Path, project) -> list[dict]:
 def project(folder: Path):
     """The project model of the spec in bundlegen.yml (regions, variants, names)."""
     return project_of(build_answers(_spec(folder)[0]))
-
-
-def _data(path: Path):
-    return yamltree.load(read_text(path, str(path)), str(path))
-
-
-def _targets(path: Path) -> dict:
-    if not path.is_file():
-        return {}
-    data = _data(path)
-    targets = data.get("targets") if isinstance(data, dict) else None
-    return targets if isinstance(targets, dict) else {}

@@ -1,7 +1,8 @@
 """add-region, remove-region and regions, for a bundlegen project or any other bundle.
 
 A folder is a bundlegen project when its bundlegen.yml (the spec the project was generated
-from) sits next to databricks.yml; its regions are edited through the template
+from) sits next to databricks.yml, and so is its serving/ folder (projectfolder.locate, as
+traffic decides); its regions are edited through the template
 (projectregions). Any other bundle has its targets copied and deleted as text
 (bundleregions). Both compute every change first and return a ChangeSet; `commit` writes it.
 """
@@ -14,19 +15,17 @@ from pathlib import Path
 from bundlegen import bundleregions, projectregions
 from bundlegen.changeset import ChangeSet, commit
 from bundlegen.errors import InputError
+from bundlegen.projectfolder import PROJECT, locate
 
 __all__ = ["ChangeSet", "Listing", "add_region", "commit", "list_regions", "remove_region"]
-
-
-def _kind(folder: Path) -> str:
-    bundleregions.find_root(folder)  # no databricks.yml: nothing to edit
-    return "bundlegen project" if projectregions.is_project(folder) else "bundle"
 
 
 def add_region(folder: Path, name: str, host: str, source: str | None = None,
                target_name: str | None = None, metastore_id: str | None = None) -> ChangeSet:
     """The changes that add a region; nothing is written."""
-    if _kind(folder) == "bundlegen project":
+    found = locate(folder)
+    folder = found.root
+    if found.kind == PROJECT:
         if target_name is not None:
             raise InputError("a bundlegen project names its targets prod-<region>; "
                              "--target-name is for other bundles", field="--target-name")
@@ -39,7 +38,9 @@ def add_region(folder: Path, name: str, host: str, source: str | None = None,
 
 def remove_region(folder: Path, name: str, target_name: str | None = None) -> ChangeSet:
     """The changes that remove a region; nothing is written."""
-    if _kind(folder) == "bundlegen project":
+    found = locate(folder)
+    folder = found.root
+    if found.kind == PROJECT:
         if target_name is not None:
             raise InputError("a bundlegen project names its targets prod-<region>; "
                              "--target-name is for other bundles", field="--target-name")
@@ -58,8 +59,9 @@ class Listing:
 
 
 def list_regions(folder: Path) -> Listing:
-    kind = _kind(folder)
-    if kind == "bundlegen project":
+    found = locate(folder)
+    folder, kind = found.root, found.kind
+    if kind == PROJECT:
         project = projectregions.project(folder)
         rows = projectregions.rows(folder, project)
         return Listing(folder, kind, rows, rows[0]["target"], project=project)

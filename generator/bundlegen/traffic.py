@@ -11,25 +11,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bundlegen import splits, trafficproject
-from bundlegen.bundleregions import find_root
+from bundlegen import projectfolder, splits, trafficproject
 from bundlegen.endpoints import Serving, View, plan_split
 from bundlegen.errors import InputError
-from bundlegen.projectregions import is_project
-from bundlegen.trafficproject import SERVING, State, TrafficEdit
+from bundlegen.trafficproject import State, TrafficEdit
 
 __all__ = ["add_variant", "promote", "ramp", "remove_variant", "set_split", "show"]
 
 
 def locate(folder: Path) -> tuple[str, Path]:
-    """("bundlegen project", its folder) or ("bundle", the bundle's folder). The serving/
-    folder of a project counts as the project."""
-    if is_project(folder):
-        return "bundlegen project", folder
-    if folder.resolve().name == SERVING and is_project(folder.resolve().parent):
-        return "bundlegen project", folder.resolve().parent
-    find_root(folder)
-    return "bundle", folder
+    """("bundlegen project", its folder) or ("bundle", the bundle's folder)."""
+    found = projectfolder.locate(folder)
+    return found.kind, found.root
 
 
 def _project_only(folder: Path, command: str) -> Path:

@@ -23,7 +23,7 @@ from bundlegen import specedit, splits, yamltree
 from bundlegen.changeset import Edit, read_text
 from bundlegen.endpoints import Plan, Serving, plan_add_variant, plan_remove_variant, plan_split
 from bundlegen.errors import InputError, RefusedEdit
-from bundlegen.projectregions import SPEC_FILE
+from bundlegen.projectfolder import SERVING, SPEC_FILE
 from bundlegen.renderdiff import (
     NotSameShape,
     apply_text_changes,
@@ -36,7 +36,6 @@ from bundlegen.splits import Split
 from bundlegen.templating import build_answers, ext, project_of, render
 from bundlegen.yamledit import Doc
 
-SERVING = "serving"
 STAGING = "staging"
 
 

@@ -159,6 +159,15 @@ class Doc:
             self.starts.pop()  # a final line break does not open a line
         self.newline = "\r\n" if "\r\n" in text else "\n"
 
+    def data(self) -> Any:
+        """The file's data as the Databricks CLI reads it (what yamltree.load returns), from
+        the nodes parsed already: a new copy on each call, for the caller to change."""
+        if self.root is None:
+            return None
+        from bundlegen import yamltree
+
+        return yamltree.to_python(_composed(self.root, {}))
+
     # ---------------------------------------------------------------- lines
 
     @property
@@ -349,6 +358,24 @@ class Doc:
             )
 
 
+def _composed(node: Node, memo: dict[int, Node]) -> Node:
+    """The tree PyYAML's composer would have made: each alias is its anchored node (shared).
+    Collections are copied, as construction flattens merge keys in place."""
+    node = node.target if isinstance(node, AliasNode) else node
+    if isinstance(node, ScalarNode):
+        return node
+    done = memo.get(id(node))
+    if done is not None:
+        return done
+    copy = type(node)(node.tag, [], node.start_mark, node.end_mark, node.flow_style)
+    memo[id(node)] = copy
+    if isinstance(node, MappingNode):
+        copy.value = [(_composed(k, memo), _composed(v, memo)) for k, v in node.value]
+    else:
+        copy.value = [_composed(v, memo) for v in node.value]
+    return copy
+
+
 # -------------------------------------------------------------------- text helpers
 
 
@@ -501,7 +528,7 @@ def data_without(doc: Doc, steps: list[tuple[tuple, Any]]) -> tuple[Any, list[An
     key or item identity)."""
     from bundlegen import yamltree
 
-    data = yamltree.load(doc.text, doc.name)
+    data = doc.data()
     located = []
     for order, (path, step) in enumerate(steps):
         node, container = doc.root, data
