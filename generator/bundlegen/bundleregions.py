@@ -25,12 +25,12 @@ from typing import Any
 
 from yaml.nodes import MappingNode, ScalarNode
 
+import bundlegen_model as model
 from bundlegen import yamltree
 from bundlegen.bundle.files import included_files, require_root
 from bundlegen.bundle.merge import merge, merge_files, target_view
 from bundlegen.changeset import ChangeSet, FileChange, read_text
 from bundlegen.errors import InputError, RefusedEdit
-from bundlegen.templating import ext
 from bundlegen.yamledit import (
     AliasNode,
     Doc,
@@ -158,14 +158,6 @@ def reference_target(bundle: Bundle) -> Target | None:
 # -------------------------------------------------------------------- checks
 
 
-def cloud_of(host: str) -> str | None:
-    domain = host.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
-    for cloud, suffixes in ext().HOST_SUFFIXES.items():
-        if domain.endswith(suffixes):
-            return cloud
-    return None
-
-
 def check_host(host: str) -> str:
     if not host.startswith("https://"):
         raise InputError(f"'{host}' must be the workspace URL, https://<workspace host>",
@@ -177,30 +169,29 @@ def check_host(host: str) -> str:
 
 
 def _cloud(bundle: Bundle, host: str) -> str:
-    e = ext()
-    cloud = cloud_of(host)
+    cloud = model.cloud_of(host)
     if cloud is None:
-        known = ", ".join(s for suffixes in e.HOST_SUFFIXES.values() for s in suffixes[:1])
+        known = ", ".join(s for suffixes in model.HOST_SUFFIXES.values() for s in suffixes[:1])
         raise InputError(
             f"{host} is not a Databricks workspace of AWS, Azure or GCP "
             f"(a host ending in {known}, ...)",
             field="--host",
         )
-    others = {c for c in map(cloud_of, bundle.other_hosts()) if c}
+    others = {c for c in map(model.cloud_of, bundle.other_hosts()) if c}
     if others and cloud not in others:
-        theirs = " and ".join(sorted(e.CLOUD_NAMES[c] for c in others))
+        theirs = " and ".join(sorted(model.CLOUD_NAMES[c] for c in others))
         raise InputError(
-            f"{host} is {e.A_CLOUD[cloud]} workspace, but this bundle's workspaces are on {theirs}",
+            f"{host} is {model.A_CLOUD[cloud]} workspace, "
+            f"but this bundle's workspaces are on {theirs}",
             field="--host",
         )
     return cloud
 
 
 def check_region_name(name: str, cloud: str) -> None:
-    e = ext()
-    pattern, example = e.REGION_PATTERNS[cloud]
+    pattern, example = model.REGION_PATTERNS[cloud]
     if not pattern.match(name):
-        raise InputError(f"'{name}' is not {e.A_CLOUD[cloud]} region name (like {example})")
+        raise InputError(f"'{name}' is not {model.A_CLOUD[cloud]} region name (like {example})")
 
 
 # -------------------------------------------------------------------- add
@@ -212,17 +203,17 @@ def add(folder: Path, name: str, host: str, source: str | None = None,
     host = check_host(host)
     check_region_name(name, _cloud(bundle, host))
     if source is not None:
-        src = bundle.targets.get(source) or bundle.targets.get(f"prod-{source}")
+        src = bundle.targets.get(source) or bundle.targets.get(model.target_name(source))
         if src is None:
             raise InputError(f"unknown target '{source}'; the bundle's targets: {_names(bundle)}",
                              field="--from")
     else:
         src = reference_target(bundle)
-    new = target_name or (f"prod-{name}" if src and src.mode == "production" else name)
-    if not TARGET_NAME.match(new) or ext()._YAML_NON_STRING.match(new):
+    new = target_name or (model.target_name(name) if src and src.mode == "production" else name)
+    if not TARGET_NAME.match(new) or model.YAML_NON_STRING.match(new):
         raise InputError(f"'{new}' cannot be a target name: use letters, digits, '-', '_' and '.'",
                          field="--target-name")
-    for taken in dict.fromkeys((new, f"prod-{name}", name)):
+    for taken in dict.fromkeys((new, model.target_name(name), name)):
         if taken in bundle.targets:
             raise RefusedEdit(
                 f"region '{name}' already exists: target '{taken}' at "
@@ -459,7 +450,7 @@ def pick(bundle: Bundle, name: str, target_name: str | None) -> Target:
                 field="--target-name",
             )
         return bundle.targets[target_name]
-    found = [bundle.targets[t] for t in (f"prod-{name}", name) if t in bundle.targets]
+    found = [bundle.targets[t] for t in (model.target_name(name), name) if t in bundle.targets]
     if not found:
         raise InputError(
             f"unknown region '{name}': no target 'prod-{name}' or '{name}'; "
@@ -598,7 +589,7 @@ def rows(bundle: Bundle) -> tuple[list[dict], list[str]]:
             continue
         served = endpoints(bundle, target.name)
         out.append({
-            "region": target.name.removeprefix("prod-"),
+            "region": model.region_of(target.name),
             "target": target.name,
             "host": target.host,
             "role": "primary" if target is primary else "replica",

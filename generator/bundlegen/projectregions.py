@@ -13,6 +13,7 @@ import copy
 import tempfile
 from pathlib import Path
 
+import bundlegen_model as model
 from bundlegen.bundle.files import root_in
 from bundlegen.bundleregions import endpoints, read_bundle
 from bundlegen.changeset import ChangeSet, FileChange, read_text
@@ -30,7 +31,7 @@ from bundlegen.renderdiff import (
     yaml_runs,
 )
 from bundlegen.spec import load_spec
-from bundlegen.templating import build_answers, ext, project_of, render
+from bundlegen.templating import build_answers, project_of, render
 from bundlegen.yamledit import Doc, data_without
 
 # Per-region settings a new region takes from the region it copies. Not copied: the
@@ -48,7 +49,7 @@ def _regions(spec: dict) -> list[dict]:
 
 
 def _find(regions: list[dict], name: str) -> dict | None:
-    return next((r for r in regions if name in (r["name"], f"prod-{r['name']}")), None)
+    return next((r for r in regions if name in (r["name"], model.target_name(r["name"]))), None)
 
 
 def _spec(folder: Path) -> tuple[dict, list[dict]]:
@@ -71,7 +72,7 @@ def add(folder: Path, name: str, host: str, source: str | None = None,
         region["metastore_id"] = metastore_id
     bigger = {**copy.deepcopy(spec), "regions": regions + [region]}
     _check(bigger, len(regions), name, spec_file)
-    changes = ChangeSet(root=folder, action="add", region=name, target=f"prod-{name}",
+    changes = ChangeSet(root=folder, action="add", region=name, target=model.target_name(name),
                         kind="bundlegen project", source=src["name"])
     _plan(changes, spec, bigger, adding=True)
     return changes
@@ -79,15 +80,14 @@ def add(folder: Path, name: str, host: str, source: str | None = None,
 
 def _check(spec: dict, index: int, name: str, spec_file: Path) -> None:
     """The spec with the new region must pass the template's own checks."""
-    e = ext()
     errors = []
     labels = {"host": "--host", "metastore_id": "--metastore-id"}
-    for path, message in e.problems(spec):
+    for path, message in model.problems(spec):
         if tuple(path[:2]) == ("regions", index):
             label = labels.get(path[2], f"region '{name}'") if len(path) > 2 else f"region '{name}'"
             errors.append(InputError(message, field=label))
         else:
-            errors.append(InputError(message, Location(str(spec_file)), e.format_path(path)))
+            errors.append(InputError(message, Location(str(spec_file)), model.format_path(path)))
     if len(errors) == 1:
         raise errors[0]
     if errors:
@@ -109,7 +109,7 @@ def remove(folder: Path, name: str) -> ChangeSet:
         )
     smaller = {**copy.deepcopy(spec), "regions": [r for r in regions if r is not region]}
     changes = ChangeSet(root=folder, action="remove", region=region["name"],
-                        target=f"prod-{region['name']}", kind="bundlegen project")
+                        target=model.target_name(region["name"]), kind="bundlegen project")
     _plan(changes, smaller, spec, adding=False)
     return changes
 

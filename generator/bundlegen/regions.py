@@ -55,7 +55,7 @@ class Listing:
     regions: list[dict]  # region, target, host, role, mode, endpoints, traffic
     primary: str | None  # the primary's target
     other_targets: list[str] = field(default_factory=list)  # targets without a workspace host
-    project: object = None  # a bundlegen project's model (template/bundlegen_ext.py Project)
+    project: object = None  # a bundlegen project's model (bundlegen_model.Project)
 
 
 def list_regions(folder: Path) -> Listing:

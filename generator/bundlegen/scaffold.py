@@ -17,7 +17,7 @@ from bundlegen.templating import Prompter, answer_problems, build_answers, proje
 @dataclass(frozen=True)
 class Created:
     path: Path
-    project: object  # bundlegen_ext.Project
+    project: object  # bundlegen_model.Project
     replaced: bool
 
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from bundlegen import yamltree
 from bundlegen.errors import InputError, RefusedEdit
-from bundlegen.templating import ext
 from bundlegen.yamledit import Doc, deletion, drop_key, insertion, key_edit, locate, splice
+from bundlegen_model import Variant, yaml_scalar
 
 # Where a key of `serving` goes when it is added: before the first of these the file has (the
 # template writes ramp before promote).
@@ -128,7 +128,7 @@ def _find_item(doc: Doc, path: tuple, name: str):
 
 def apply_to_text(doc: Doc, ops: list[Op], expected: dict) -> str:
     """The spec file with the operations made at node positions; it must read as `expected`."""
-    scalar = ext().yaml_scalar
+    scalar = yaml_scalar
     edits = []
     for op in ops:
         if isinstance(op, VariantField):
@@ -146,9 +146,9 @@ def apply_to_text(doc: Doc, ops: list[Op], expected: dict) -> str:
             pad = " " * doc.entry_column(last)
             fields = op.fields
             if last.key is None:
-                text = ext().Variant(fields["name"], fields["traffic"],
-                                     fields.get("alias", fields["name"]),
-                                     fields.get("shadow", False)).spec_text
+                text = Variant(fields["name"], fields["traffic"],
+                               fields.get("alias", fields["name"]),
+                               fields.get("shadow", False)).spec_text
                 line = f"{pad}- {text}\n"
             else:
                 rest = {k: v for k, v in fields.items() if k != "name"}

@@ -7,15 +7,14 @@ bundlegen renders through Cookiecutter's own `generate_files`, hooks and Jinja e
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import bundlegen_model as model
 from bundlegen.errors import BundlegenError
 from bundlegen.paths import template_dir
 
@@ -35,18 +34,6 @@ def _template_on_path():
     finally:
         if added:
             sys.path.remove(folder)
-
-
-def ext() -> ModuleType:
-    """template/bundlegen_ext.py: the checks and derived names the template renders with."""
-    module = sys.modules.get("bundlegen_ext")
-    if module is None:
-        path = template_dir() / "bundlegen_ext.py"
-        spec = importlib.util.spec_from_file_location("bundlegen_ext", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["bundlegen_ext"] = module  # the same module Cookiecutter will import
-        spec.loader.exec_module(module)
-    return module
 
 
 def template_context() -> OrderedDict:
@@ -104,14 +91,13 @@ def build_answers(spec: dict, prompter: Prompter | None = None) -> OrderedDict:
 
 def answer_problems(answers: dict) -> list[str]:
     """The template's own verdict on a set of answers (what its pre_gen hook checks)."""
-    e = ext()
-    clean = e.coerce_answers({k: v for k, v in answers.items() if not k.startswith("_")})
-    return [f"{e.format_path(path)}: {message}" for path, message in e.problems(clean)]
+    clean = model.coerce_answers({k: v for k, v in answers.items() if not k.startswith("_")})
+    return [f"{model.format_path(path)}: {message}" for path, message in model.problems(clean)]
 
 
-def project_of(answers: dict):
+def project_of(answers: dict) -> model.Project:
     """The normalized project (regions, variants, targets) the files are rendered from."""
-    return ext().Project(answers)
+    return model.Project(answers)
 
 
 def render(answers: dict, output_dir: Path) -> Path:

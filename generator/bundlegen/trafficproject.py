@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import bundlegen_model as model
 from bundlegen import specedit, splits, yamltree
 from bundlegen.changeset import Edit, read_text
 from bundlegen.endpoints import Plan, Serving, plan_add_variant, plan_remove_variant, plan_split
@@ -33,8 +34,9 @@ from bundlegen.renderdiff import (
 )
 from bundlegen.spec import load_spec
 from bundlegen.splits import Split
-from bundlegen.templating import build_answers, ext, project_of, render
+from bundlegen.templating import build_answers, project_of, render
 from bundlegen.yamledit import Doc
+from bundlegen_model import YAML_NON_STRING
 
 STAGING = "staging"
 
@@ -175,9 +177,8 @@ def _check_ramp(st: State, split: Split, label: str) -> None:
 def add_variant(folder: Path, name: str, alias: str | None, traffic: int | None,
                 source: str | None, shadow: bool) -> TrafficEdit:
     st = State(folder)
-    e = ext()
     for value, what in ((name, "a variant name"), (alias, "an alias")):
-        if value is not None and (not _NAME(value) or e._YAML_NON_STRING.match(value)):
+        if value is not None and (not _NAME(value) or YAML_NON_STRING.match(value)):
             raise InputError(f"'{value}' cannot be {what}: use lowercase letters, digits and '_', "
                              "starting with a letter (at most 40)")
     if name in st.variants:
@@ -359,10 +360,9 @@ def _alias(st: State, name: str) -> str:
 def _finish(st: State, ops: list[specedit.Op], serving_plan: Callable[[Serving], Plan] | None,
             summary: list[str]) -> TrafficEdit:
     new_spec = specedit.apply_to_data(st.spec, ops)
-    e = ext()
-    problems = e.problems(new_spec)
+    problems = model.problems(new_spec)
     if problems:
-        lines = "; ".join(f"{e.format_path(path)}: {message}" for path, message in problems)
+        lines = "; ".join(f"{model.format_path(path)}: {message}" for path, message in problems)
         raise RefusedEdit(
             f"the change would make {SPEC_FILE} invalid ({lines}); nothing was changed"
         )
