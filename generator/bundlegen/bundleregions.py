@@ -453,13 +453,13 @@ def pick(bundle: Bundle, name: str, target_name: str | None) -> Target:
     found = [bundle.targets[t] for t in (model.target_name(name), name) if t in bundle.targets]
     if not found:
         raise InputError(
-            f"unknown region '{name}': no target 'prod-{name}' or '{name}'; "
+            f"unknown region '{name}': no target '{model.target_name(name)}' or '{name}'; "
             f"the bundle's targets: {_names(bundle)}"
         )
     if len(found) > 1:
         raise InputError(
-            f"region '{name}' is ambiguous: targets 'prod-{name}' and '{name}' both exist; "
-            "say which with --target-name"
+            f"region '{name}' is ambiguous: targets '{model.target_name(name)}' and '{name}' "
+            "both exist; say which with --target-name"
         )
     return found[0]
 

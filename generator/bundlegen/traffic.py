@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import bundlegen_model as model
 from bundlegen import projectfolder, splits, trafficproject
 from bundlegen.endpoints import Serving, View, plan_split
 from bundlegen.errors import InputError
@@ -79,7 +80,7 @@ def show(folder: Path, target: str | None = None, endpoint: str | None = None) -
             document["ramp"] = {"variant": ramp[0], "steps": ramp[1]}
         if p.promote_variant:
             document["promote"] = {"variant": p.promote_variant, "request": p.promote_param}
-        own = {f"prod-{name}" for name in st.overrides}
+        own = {model.target_name(name) for name in st.overrides}
     else:
         serving = Serving(root)
         keys = [serving.endpoint(endpoint)] if endpoint else serving.keys()

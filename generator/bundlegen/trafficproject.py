@@ -150,7 +150,7 @@ def set_split(folder: Path, assignments: Split, endpoint: str | None,
         targets = st.following()
         summary = [f"Set the split of {st.key} to {splits.describe(new)} in {', '.join(targets)}"]
         summary += [f"  {r} keeps its own split ({splits.describe(s)}); change it with "
-                    f"--target prod-{r}" for r, s in st.overrides.items()]
+                    f"--target {model.target_name(r)}" for r, s in st.overrides.items()]
     else:
         region = st.region_of(target)
         new = {**region.traffic, **assignments}
