@@ -23,7 +23,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from yaml.nodes import MappingNode, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 import bundlegen_model as model
 from bundlegen import yamltree
@@ -38,7 +38,9 @@ from bundlegen.yamledit import (
     Unverifiable,
     data_without,
     deletion,
+    drop_key,
     insertion,
+    key_edit,
     remove_anchor,
     splice,
     walk,
@@ -246,12 +248,15 @@ def add(folder: Path, name: str, host: str, source: str | None = None,
     for rel, entry in src.places:
         doc = bundle.docs[rel]
         holder = yamltree.get(doc.root, "targets")
-        doc.require_block(holder, "'targets'")
         block = _copy(doc, entry, new, host if rel in with_host else None)
         last = doc.entries(holder)[-1]
-        doc.require_own_line(last)
-        separator = doc.newline if doc.blank_separated(holder) else ""
-        text = splice(doc.text, [insertion(doc, doc.span(last)[1], separator + block)])
+        if holder.flow_style:  # `targets: {a: ..., b: ...}`: the copy goes in as `, new: ...`
+            at = _flow_end(doc, last)
+            text = splice(doc.text, [(at, at, f", {block}")])
+        else:
+            doc.require_own_line(last)
+            separator = doc.newline if doc.blank_separated(holder) else ""
+            text = splice(doc.text, [insertion(doc, doc.span(last)[1], separator + block)])
         expected = copy.deepcopy(bundle.data[rel]["targets"][src.name])
         if expected is None and rel in with_host:
             expected = {"workspace": {"host": host}}
@@ -284,8 +289,12 @@ def _copy(doc: Doc, entry: Entry, new: str, host: str | None) -> str:
     if isinstance(value, AliasNode):
         where = doc.location(value.start_mark.index)
         raise RefusedEdit(f"target '{entry.key.value}' at {where} is an alias; copy it by hand")
-    doc.require_own_line(entry)
-    start, end = doc.span(entry)
+    flow = entry.parent.flow_style  # an entry of `targets: {...}`: its text, not its lines
+    if flow:
+        start, end = entry.key.start_mark.index, _flow_end(doc, entry)
+    else:
+        doc.require_own_line(entry)
+        start, end = doc.span(entry)
     edits = [(entry.key.start_mark.index, entry.key.end_mark.index, new)]
     unit = doc.indent_unit()
     if isinstance(value, MappingNode):
@@ -295,12 +304,10 @@ def _copy(doc: Doc, entry: Entry, new: str, host: str | None) -> str:
             and isinstance(default.value, ScalarNode)
             and default.value.value in ("true", "True", "TRUE")
         ):
-            doc.require_block(value, f"target '{entry.key.value}'")
-            doc.require_own_line(default)
-            edits.append((*doc.span(default), ""))
+            edits.append(drop_key(doc, value, "default"))
     if host is not None:
-        edits.append(_host_edit(doc, entry, host, unit))
-    elif isinstance(value, ScalarNode) and value.value:
+        edits.extend(_host_edits(doc, entry, host, unit))
+    elif isinstance(value, ScalarNode) and value.value and not _is_null(value):
         where = doc.location(value.start_mark.index)
         raise RefusedEdit(
             f"target '{entry.key.value}' at {where} is not a mapping; copy it by hand"
@@ -310,21 +317,93 @@ def _copy(doc: Doc, entry: Entry, new: str, host: str | None) -> str:
         if edit and not any(s < edit[1] and edit[0] < e for s, e, _ in edits if s != e):
             edits.append(edit)
     text = splice(doc.text[start:end], [(s - start, e - start, r) for s, e, r in edits])
-    return text if text.endswith(("\n", "\r")) else text + doc.newline
+    return text if flow or text.endswith(("\n", "\r")) else text + doc.newline
 
 
-def _host_edit(doc: Doc, target: Entry, host: str, unit: int) -> tuple[int, int, str]:
-    """An edit giving a copied target the new host: replace it, or add it (and workspace)."""
+def _flow_end(doc: Doc, entry: Entry) -> int:
+    """Where an entry of a flow mapping ends (`dev:` and `dev` too, whose empty value the
+    parser places at the next token)."""
+    value = entry.value
+    if not (isinstance(value, ScalarNode) and not value.style and not value.value):
+        return doc.entry_content_end(entry)
+    at = entry.key.end_mark.index
+    after = doc.text[at:].lstrip(" \t")
+    if not after.startswith(":"):
+        return at
+    rest = after[1:]
+    return len(doc.text) - len(rest) + (len(rest) - len(rest.lstrip(" \t")))  # `dev: ` ends here
+
+
+def _flow_deletion(doc: Doc, entry: Entry) -> tuple[int, int, str]:
+    """An edit removing an entry of a flow mapping with the `, ` before it (or after it, for
+    the first)."""
+    entries = doc.entries(entry.parent)
+    if entry.index > 0:
+        return _flow_end(doc, entries[entry.index - 1]), _flow_end(doc, entry), ""
+    if len(entries) > 1:
+        return entry.key.start_mark.index, entries[1].key.start_mark.index, ""
+    return entry.key.start_mark.index, _flow_end(doc, entry), ""
+
+
+def _is_null(node: Node) -> bool:
+    """An empty value written out: `null`, `~` (what `dev:` leaves unsaid)."""
+    return isinstance(node, ScalarNode) and not node.style and node.value in _NULLS
+
+
+_NULLS = ("", "~", "null", "Null", "NULL")
+
+
+def _host_edits(doc: Doc, target: Entry, host: str, unit: int) -> list[tuple[int, int, str]]:
+    """Edits giving a copied target the new host: replace it, or add it (and workspace)."""
     nl = doc.newline
     value = target.value
     name = target.key.value
     if isinstance(value, ScalarNode):
-        if value.value:
+        if not _is_null(value):
             where = doc.location(value.start_mark.index)
             raise RefusedEdit(f"target '{name}' at {where} is not a mapping; copy it by hand")
+        if target.parent.flow_style:  # `dev: null`, `dev:` or `dev` in `{...}`
+            mapping = f"{{workspace: {{host: {host}}}}}"
+            if value.value:
+                return [(value.start_mark.index, value.end_mark.index, mapping)]
+            at = target.key.end_mark.index
+            after = doc.text[at:].lstrip(" \t")
+            if after.startswith(":"):
+                return [(len(doc.text) - len(after) + 1, _flow_end(doc, target), f" {mapping}")]
+            return [(at, at, f": {mapping}")]
+        edits = []
+        if value.value:  # `dev: null`: the value goes, the lines below give the target one
+            at = doc.text.index(":", target.key.end_mark.index) + 1
+            edits.append((at, value.end_mark.index, ""))
         col = doc.entry_column(target) + unit
         at = doc.line_end(doc.line_of(target.key.start_mark.index))
-        return _lines_at(doc, at, f"{' ' * col}workspace:{nl}{' ' * (col + unit)}host: {host}{nl}")
+        return edits + [_lines_at(doc, at, f"{' ' * col}workspace:{nl}"
+                                           f"{' ' * (col + unit)}host: {host}{nl}")]
+    if isinstance(value, MappingNode) and value.flow_style:
+        return [_flow_host_edit(doc, value, name, host)]
+    return [_host_edit(doc, target, host, unit)]
+
+
+def _flow_host_edit(doc: Doc, value: MappingNode, name: str, host: str) -> tuple[int, int, str]:
+    """The host of a target written `{...}`: replaced, or added with its workspace."""
+    workspace = doc.find(value, "workspace")
+    if workspace is None:
+        return key_edit(doc, value, "workspace", f"{{host: {host}}}")
+    ws = workspace.value
+    if _is_null(ws):
+        return key_edit(doc, value, "workspace", f"{{host: {host}}}")
+    if isinstance(ws, MappingNode) and not isinstance(ws, AliasNode) and ws.flow_style:
+        return key_edit(doc, ws, "host", host)
+    where = doc.location(ws.start_mark.index)
+    raise RefusedEdit(f"workspace of target '{name}' at {where} is not a mapping "
+                      "(an alias?); copy the target by hand")
+
+
+def _host_edit(doc: Doc, target: Entry, host: str, unit: int) -> tuple[int, int, str]:
+    """The edit giving a copied block-style target the new host."""
+    nl = doc.newline
+    value = target.value
+    name = target.key.value
     doc.require_block(value, f"target '{name}'")
     workspace = doc.find(value, "workspace")
     if workspace is None:
@@ -486,9 +565,12 @@ def remove(folder: Path, name: str, target_name: str | None = None) -> ChangeSet
         return changes
     for rel, entry in target.places:
         doc = bundle.docs[rel]
-        doc.require_block(entry.parent, "'targets'")
-        doc.require_own_line(entry)
-        text = splice(doc.text, [deletion(doc, entry)])
+        if entry.parent.flow_style:  # `, name: {...}`, as add-region put it in
+            edit = _flow_deletion(doc, entry)
+        else:
+            doc.require_own_line(entry)
+            edit = deletion(doc, entry)
+        text = splice(doc.text, [edit])
         try:
             expected, _ = data_without(doc, [(("targets",), target.name)])
             ok = _reads_as(doc, text, expected)
