@@ -7,6 +7,7 @@ bundlegen renders through Cookiecutter's own `generate_files`, hooks and Jinja e
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import sys
 from collections import OrderedDict
@@ -100,6 +101,26 @@ def project_of(answers: dict) -> model.Project:
     return model.Project(answers)
 
 
+@functools.cache
+def _compiled():
+    """The template's files compiled once per process: add-region, remove-region and traffic
+    render the template twice (the old spec and the new), and compiling is most of a render."""
+    from jinja2 import BytecodeCache
+
+    class InMemory(BytecodeCache):
+        def __init__(self):
+            self.store: dict[str, bytes] = {}
+
+        def load_bytecode(self, bucket):  # keyed by file name and source checksum
+            if bucket.key in self.store:
+                bucket.bytecode_from_string(self.store[bucket.key])
+
+        def dump_bytecode(self, bucket):
+            self.store[bucket.key] = bucket.bytecode_to_string()
+
+    return InMemory()
+
+
 def render(answers: dict, output_dir: Path) -> Path:
     """Render the template into output_dir (which must not hold the project yet)."""
     import logging
@@ -111,8 +132,10 @@ def render(answers: dict, output_dir: Path) -> Path:
     logging.getLogger("cookiecutter").addHandler(logging.NullHandler())
     logging.getLogger("cookiecutter").propagate = False
 
+    # Cookiecutter passes `_jinja2_env_vars` to the Jinja environment it makes for each render.
+    env_vars = {**answers.get("_jinja2_env_vars", {}), "bytecode_cache": _compiled()}
     context = {
-        "cookiecutter": dict(answers),
+        "cookiecutter": {**answers, "_jinja2_env_vars": env_vars},
         "_cookiecutter": {k: v for k, v in answers.items() if not k.startswith("_")},
     }
     try:
