@@ -26,17 +26,16 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 import bundlegen_model as model
-from bundlegen import yamltree
+from bundlegen import verify, yamltree
 from bundlegen.bundle.files import included_files, require_root
 from bundlegen.bundle.merge import merge, merge_files, target_view
-from bundlegen.changeset import ChangeSet, FileChange, read_text
+from bundlegen.changeset import Edit, FileChange, read_text, region_edit
 from bundlegen.errors import InputError, RefusedEdit
+from bundlegen.projectfolder import BUNDLE
 from bundlegen.yamledit import (
     AliasNode,
     Doc,
     Entry,
-    Unverifiable,
-    data_without,
     deletion,
     drop_key,
     insertion,
@@ -200,7 +199,7 @@ def check_region_name(name: str, cloud: str) -> None:
 
 
 def add(folder: Path, name: str, host: str, source: str | None = None,
-        target_name: str | None = None) -> ChangeSet:
+        target_name: str | None = None) -> Edit:
     bundle = read_bundle(folder)
     host = check_host(host)
     check_region_name(name, _cloud(bundle, host))
@@ -227,8 +226,7 @@ def add(folder: Path, name: str, host: str, source: str | None = None,
                 f"{host} is already the workspace of target '{target.name}' at "
                 f"{bundle.where(target)}; a region needs a workspace of its own"
             )
-    changes = ChangeSet(root=folder, action="add", region=name, target=new, kind="bundle",
-                        source=src.name if src else None)
+    changes = region_edit(folder, BUNDLE, "add", name, new, src.name if src else None)
     if src is None:
         if new == IMPLICIT:
             raise InputError(f"'{IMPLICIT}' names the bundle's implicit target; choose another "
@@ -497,13 +495,7 @@ def _check_added(bundle: Bundle, rel: str, text: str, new: str, expected: Any,
     implicit, the implicit target written out)."""
     before = bundle.data[rel]
     steps = [(("targets",), new)] + ([(("targets",), IMPLICIT)] if implicit else [])
-    try:
-        after_doc = Doc(text, bundle.docs[rel].name)
-        rest, taken = data_without(after_doc, steps)
-    except (Unverifiable, InputError) as err:
-        raise RefusedEdit(
-            f"the edit did not come out as planned ({err}); nothing was changed"
-        ) from None
+    rest, taken = verify.without(verify.reparse(text, bundle.docs[rel].name), steps)
     if implicit and taken[1:] == [{"default": True}]:
         taken = taken[:1]
     if isinstance(rest, dict) and rest.get("targets") == {} and not (before or {}).get("targets"):
@@ -543,7 +535,7 @@ def pick(bundle: Bundle, name: str, target_name: str | None) -> Target:
     return found[0]
 
 
-def remove(folder: Path, name: str, target_name: str | None = None) -> ChangeSet:
+def remove(folder: Path, name: str, target_name: str | None = None) -> Edit:
     bundle = read_bundle(folder)
     target = pick(bundle, name, target_name)
     if len(bundle.targets) == 1:
@@ -553,8 +545,7 @@ def remove(folder: Path, name: str, target_name: str | None = None) -> ChangeSet
             f"'{target.name}' is the bundle's primary target (its first production target, "
             "else its default target); remove-region does not remove it"
         )
-    changes = ChangeSet(root=folder, action="remove", region=name, target=target.name,
-                        kind="bundle")
+    changes = region_edit(folder, BUNDLE, "remove", name, target.name)
     implicit = _only_implicit_left(bundle, target)
     if implicit is not None:
         changes.changes.append(_remove_all_targets(bundle, implicit))
@@ -571,14 +562,9 @@ def remove(folder: Path, name: str, target_name: str | None = None) -> ChangeSet
             doc.require_own_line(entry)
             edit = deletion(doc, entry)
         text = splice(doc.text, [edit])
-        try:
-            expected, _ = data_without(doc, [(("targets",), target.name)])
-            ok = _reads_as(doc, text, expected)
-        except (Unverifiable, InputError):
-            ok = False
-        if not ok:
-            raise RefusedEdit(f"{doc.name}: removing target '{target.name}' would change other "
-                              "values of this file; nothing was changed")
+        verify.reads_as_removed(doc, text, [(("targets",), target.name)],
+                                f"removing target '{target.name}' would change other values "
+                                "of this file")
         changes.changes.append(FileChange(rel, doc.text, text))
     return changes
 
@@ -620,18 +606,9 @@ def _remove_all_targets(bundle: Bundle, rel: str) -> FileChange:
         edits = [deletion(doc, e) for e in doc.entries(entry.value)]
         expected["targets"] = None
     text = splice(doc.text, edits)
-    if not _reads_as(doc, text, expected):
-        raise RefusedEdit(f"{doc.name}: removing its targets would change other values of "
-                          "this file; nothing was changed")
+    verify.reads_as(text, doc.name, expected,
+                    "removing its targets would change other values of this file")
     return FileChange(rel, doc.text, text)
-
-
-def _reads_as(doc: Doc, text: str, expected: Any) -> bool:
-    """True if the edited text of doc reads as the data expected (not if it does not parse)."""
-    try:
-        return yamltree.load(text, doc.name) == expected
-    except InputError:
-        return False
 
 
 # -------------------------------------------------------------------- listing

@@ -167,21 +167,21 @@ _PROJECT_DIR = click.option(
 _DRY_RUN = click.option("--dry-run", is_flag=True, help="Print the diff; write nothing.")
 
 
-def _report(changes, dry_run: bool) -> None:
-    from bundlegen.regions import commit
+def _report(edit, dry_run: bool) -> None:
+    """An edit shown and written: warnings, then the diff (--dry-run) or the summary and the
+    files written. Every command that edits files reports through here."""
+    from bundlegen.changeset import commit
 
-    for warning in changes.warnings:
+    for warning in edit.warnings:
         click.echo(f"warning: {warning}", err=True)
-    if dry_run:
-        click.echo(changes.diff(), nl=False)
+    if dry_run and edit.changes:
+        click.echo(edit.diff(), nl=False)
         return
-    commit(changes)
-    verb = {"add": "Added", "remove": "Removed"}[changes.action]
-    source = f", copied from {changes.source}" if changes.source else ""
-    click.echo(
-        f"{verb} region {changes.region} (target {changes.target}{source}) in {changes.root}"
-    )
-    for change in changes.changes:
+    if edit.changes and not dry_run:
+        commit(edit)
+    for line in edit.summary:
+        click.echo(line)
+    for change in edit.changes:
         what = (
             "created" if change.before is None else "deleted" if change.after is None else "edited"
         )
@@ -242,22 +242,6 @@ def traffic() -> None:
     """
 
 
-def _edited(edit, dry_run: bool) -> None:
-    from bundlegen.changeset import commit
-
-    for warning in edit.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    if dry_run and edit.changes:
-        click.echo(edit.diff(), nl=False)
-        return
-    if edit.changes and not dry_run:
-        commit(edit)
-    for line in edit.summary:
-        click.echo(line)
-    for change in edit.changes:
-        click.echo(f"  edited   {change.rel}")
-
-
 _ENDPOINT = click.option("--endpoint", metavar="KEY",
                          help="The endpoint (its resource key or name), when the bundle has "
                               "several.")
@@ -288,7 +272,7 @@ def traffic_set(assignments, endpoint, target, project_dir, dry_run) -> None:
     the split must add up to 100."""
     from bundlegen.traffic import set_split
 
-    _edited(set_split(project_dir, assignments, endpoint, target), dry_run)
+    _report(set_split(project_dir, assignments, endpoint, target), dry_run)
 
 
 @traffic.command("add-variant")
@@ -305,7 +289,7 @@ def traffic_add_variant(name, alias, pct, source, shadow, project_dir, dry_run) 
     """Add variant NAME: a served entity, its route and its version variable, in every target."""
     from bundlegen.traffic import add_variant
 
-    _edited(add_variant(project_dir, name, alias, pct, source, shadow), dry_run)
+    _report(add_variant(project_dir, name, alias, pct, source, shadow), dry_run)
 
 
 @traffic.command("remove-variant")
@@ -318,7 +302,7 @@ def traffic_remove_variant(name, to, project_dir, dry_run) -> None:
     """Remove variant NAME (never the first, the champion, nor the last)."""
     from bundlegen.traffic import remove_variant
 
-    _edited(remove_variant(project_dir, name, to), dry_run)
+    _report(remove_variant(project_dir, name, to), dry_run)
 
 
 @traffic.command("promote")
@@ -329,7 +313,7 @@ def traffic_promote(name, project_dir, dry_run) -> None:
     """Request that NAME's version becomes the champion's, once; the split does not change."""
     from bundlegen.traffic import promote
 
-    _edited(promote(project_dir, name), dry_run)
+    _report(promote(project_dir, name), dry_run)
 
 
 @traffic.command("ramp")
@@ -344,7 +328,7 @@ def traffic_ramp(name, steps, off, project_dir, dry_run) -> None:
     """Plan a canary ramp of NAME: each newer version is raised step by step and promoted."""
     from bundlegen.traffic import ramp
 
-    _edited(ramp(project_dir, name, steps, off), dry_run)
+    _report(ramp(project_dir, name, steps, off), dry_run)
 
 
 def main() -> None:

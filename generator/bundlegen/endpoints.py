@@ -21,7 +21,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from bundlegen import yamltree
+from bundlegen import verify, yamltree
 from bundlegen.bundle.merge import merge
 from bundlegen.bundleregions import Bundle, read_bundle
 from bundlegen.errors import InputError, RefusedEdit
@@ -277,12 +277,6 @@ class Plan:
         data = dict(self.serving.bundle.data)
         for rel, text in texts.items():
             doc = self.serving.docs[rel]
-            try:
-                after = yamltree.load(text, doc.name)
-            except InputError as err:
-                raise RefusedEdit(
-                    f"the edit would not parse ({err}); nothing was changed"
-                ) from None
             expected = _unshared(self.serving.bundle.data[rel])
             for path in self.drops.get(rel, []):
                 parent = expected
@@ -295,11 +289,9 @@ class Plan:
             for path, value in self.values.get(rel, []):
                 set_at(expected, path, value)
             expected = _without_dropped(expected)
-            if after != expected:
-                raise RefusedEdit(
-                    f"{doc.name}: the edit would change other values of this file too (a YAML "
-                    "anchor or merge key shared with what changes?); nothing was changed")
-            data[rel] = after
+            verify.reads_as(text, doc.name, expected, "the edit would change other values of "
+                            "this file too (a YAML anchor or merge key shared with what changes?)")
+            data[rel] = expected
         for view in self.serving.views(data=data):
             split = self.wanted.get((view.key, view.target))
             if split is not None and view.split != split:

@@ -4,7 +4,7 @@ A folder is a bundlegen project when its bundlegen.yml (the spec the project was
 from) sits next to databricks.yml, and so is its serving/ folder (projectfolder.locate, as
 traffic decides); its regions are edited through the template
 (projectregions). Any other bundle has its targets copied and deleted as text
-(bundleregions). Both compute every change first and return a ChangeSet; `commit` writes it.
+(bundleregions). Both compute every change first and return a Edit; `commit` writes it.
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bundlegen import bundleregions, projectregions
-from bundlegen.changeset import ChangeSet, commit
+from bundlegen.changeset import Edit, commit
 from bundlegen.errors import InputError
 from bundlegen.projectfolder import PROJECT, locate
 
-__all__ = ["ChangeSet", "Listing", "add_region", "commit", "list_regions", "remove_region"]
+__all__ = ["Edit", "Listing", "add_region", "commit", "list_regions", "remove_region"]
 
 
 def add_region(folder: Path, name: str, host: str, source: str | None = None,
-               target_name: str | None = None, metastore_id: str | None = None) -> ChangeSet:
+               target_name: str | None = None, metastore_id: str | None = None) -> Edit:
     """The changes that add a region; nothing is written."""
     found = locate(folder)
     folder = found.root
@@ -36,7 +36,7 @@ def add_region(folder: Path, name: str, host: str, source: str | None = None,
     return bundleregions.add(folder, name, host, source, target_name)
 
 
-def remove_region(folder: Path, name: str, target_name: str | None = None) -> ChangeSet:
+def remove_region(folder: Path, name: str, target_name: str | None = None) -> Edit:
     """The changes that remove a region; nothing is written."""
     found = locate(folder)
     folder = found.root

@@ -12,8 +12,8 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from bundlegen import yamltree
-from bundlegen.errors import InputError, RefusedEdit
+from bundlegen import verify
+from bundlegen.errors import RefusedEdit
 from bundlegen.yamledit import Doc, deletion, drop_key, insertion, key_edit, locate, splice
 from bundlegen_model import Variant, yaml_scalar
 
@@ -183,13 +183,6 @@ def apply_to_text(doc: Doc, ops: list[Op], expected: dict) -> str:
         raise RefusedEdit(
             f"{doc.name}: two changes fall on the same text; edit it by hand"
         ) from None
-    try:
-        after = yamltree.load(text, doc.name)
-    except InputError as err:
-        raise RefusedEdit(
-            f"the edit of {doc.name} would not parse ({err}); nothing was changed"
-        ) from None
-    if after != expected:
-        raise RefusedEdit(f"{doc.name}: the edit would not read as intended (anchors or an "
-                          "unusual layout?); change it by hand; nothing was changed")
+    verify.reads_as(text, doc.name, expected, "the edit would not read as intended (anchors "
+                    "or an unusual layout?); change it by hand")
     return text

@@ -150,3 +150,17 @@ def render(answers: dict, output_dir: Path) -> Path:
             )
     except CookiecutterException as err:
         raise BundlegenError(f"the template could not render these answers: {err}") from None
+
+
+def render_spec(spec: dict) -> dict[str, str]:
+    """Every file the template renders for a spec: {path in the project, with '/': text}.
+
+    The replay the editing commands are built on: add-region, remove-region and traffic
+    render the old spec and the new one and carry the difference over to the user's files.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="bundlegen-") as tmp:
+        root = render(build_answers(spec), Path(tmp))
+        return {p.relative_to(root).as_posix(): p.read_bytes().decode("utf-8")
+                for p in sorted(root.rglob("*")) if p.is_file()}

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import bundlegen_model as model
 from bundlegen import projectfolder, splits, trafficproject
+from bundlegen.changeset import Edit
 from bundlegen.endpoints import Serving, View, plan_split
 from bundlegen.errors import InputError
-from bundlegen.trafficproject import State, TrafficEdit
+from bundlegen.projectfolder import BUNDLE
+from bundlegen.trafficproject import State
 
 __all__ = ["add_variant", "promote", "ramp", "remove_variant", "set_split", "show"]
 
@@ -109,7 +111,7 @@ def show(folder: Path, target: str | None = None, endpoint: str | None = None) -
 
 
 def set_split(folder: Path, assignments: list[str] | tuple[str, ...], endpoint: str | None = None,
-              target: str | None = None) -> TrafficEdit:
+              target: str | None = None) -> Edit:
     """New percentages for the named variants (the others keep theirs); the split must add
     up to 100 in every target changed."""
     wanted = splits.parse_assignments(assignments)
@@ -132,7 +134,7 @@ def set_split(folder: Path, assignments: list[str] | tuple[str, ...], endpoint: 
                                  "a number bundlegen can add up; give it too (NAME=PCT)")
         splits.require_total(new, f"of {key} in {view.label}")
     plan = plan_split(serving, key, {view.target: wanted for view in views})
-    edit = TrafficEdit(root=root, kind="bundle")
+    edit = Edit(root=root, kind=BUNDLE)
     for rel, after in plan.texts().items():
         edit.change(rel, serving.docs[rel].text, after)
     where = ", ".join(view.label for view in views)
@@ -147,21 +149,21 @@ def set_split(folder: Path, assignments: list[str] | tuple[str, ...], endpoint: 
 
 
 def add_variant(folder: Path, name: str, alias: str | None = None, traffic: str | None = None,
-                source: str | None = None, shadow: bool = False) -> TrafficEdit:
+                source: str | None = None, shadow: bool = False) -> Edit:
     pct = splits.percent(traffic, "--traffic") if traffic is not None else None
     return trafficproject.add_variant(_project_only(folder, "add-variant"), name, alias, pct,
                                       source, shadow)
 
 
-def remove_variant(folder: Path, name: str, to: str | None = None) -> TrafficEdit:
+def remove_variant(folder: Path, name: str, to: str | None = None) -> Edit:
     return trafficproject.remove_variant(_project_only(folder, "remove-variant"), name, to)
 
 
-def promote(folder: Path, name: str, now=None) -> TrafficEdit:
+def promote(folder: Path, name: str, now=None) -> Edit:
     return trafficproject.promote(_project_only(folder, "promote"), name, now)
 
 
-def ramp(folder: Path, name: str, steps: str | None, off: bool = False) -> TrafficEdit:
+def ramp(folder: Path, name: str, steps: str | None, off: bool = False) -> Edit:
     if off and steps is not None:
         raise InputError("give --steps or --off, not both")
     return trafficproject.ramp(_project_only(folder, "ramp"), name, steps, off)

@@ -24,7 +24,7 @@ from bundlegen import specedit, splits, yamltree
 from bundlegen.changeset import Edit, read_text
 from bundlegen.endpoints import Plan, Serving, plan_add_variant, plan_remove_variant, plan_split
 from bundlegen.errors import InputError, RefusedEdit
-from bundlegen.projectfolder import SERVING, SPEC_FILE
+from bundlegen.projectfolder import PROJECT, SERVING, SPEC_FILE
 from bundlegen.renderdiff import (
     NotSameShape,
     apply_text_changes,
@@ -34,19 +34,11 @@ from bundlegen.renderdiff import (
 )
 from bundlegen.spec import load_spec
 from bundlegen.splits import Split
-from bundlegen.templating import build_answers, project_of, render
+from bundlegen.templating import build_answers, project_of, render_spec
 from bundlegen.yamledit import Doc
 from bundlegen_model import YAML_NON_STRING
 
 STAGING = "staging"
-
-
-@dataclass(kw_only=True)
-class TrafficEdit(Edit):
-    """What a traffic command changes, and what to tell the user about it."""
-
-    kind: str  # "bundlegen project" or "bundle"
-    summary: list[str] = field(default_factory=list)
 
 
 class State:
@@ -133,7 +125,7 @@ def _where(label: str) -> str:
 
 
 def set_split(folder: Path, assignments: Split, endpoint: str | None,
-              target: str | None) -> TrafficEdit:
+              target: str | None) -> Edit:
     st = State(folder)
     st.check_endpoint(endpoint)
     for name, pct in assignments.items():
@@ -175,7 +167,7 @@ def _check_ramp(st: State, split: Split, label: str) -> None:
 
 
 def add_variant(folder: Path, name: str, alias: str | None, traffic: int | None,
-                source: str | None, shadow: bool) -> TrafficEdit:
+                source: str | None, shadow: bool) -> Edit:
     st = State(folder)
     for value, what in ((name, "a variant name"), (alias, "an alias")):
         if value is not None and (not _NAME(value) or YAML_NON_STRING.match(value)):
@@ -246,7 +238,7 @@ def _giver(st: State, given: str | None, option: str, what: str,
                       "nothing was changed")
 
 
-def remove_variant(folder: Path, name: str, to: str | None) -> TrafficEdit:
+def remove_variant(folder: Path, name: str, to: str | None) -> Edit:
     st = State(folder)
     st.variant(name)
     if len(st.variants) == 1:
@@ -297,7 +289,7 @@ def _live_challenger(st: State, name: str, verb: str) -> None:
                           "variant; nothing was changed")
 
 
-def promote(folder: Path, name: str, now: datetime | None = None) -> TrafficEdit:
+def promote(folder: Path, name: str, now: datetime | None = None) -> Edit:
     st = State(folder)
     _live_challenger(st, name, "promote")
     stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -312,7 +304,7 @@ def promote(folder: Path, name: str, now: datetime | None = None) -> TrafficEdit
     return _finish(st, [specedit.ServingKey("promote", request)], None, summary)
 
 
-def ramp(folder: Path, name: str, steps_text: str | None, off: bool = False) -> TrafficEdit:
+def ramp(folder: Path, name: str, steps_text: str | None, off: bool = False) -> Edit:
     if off:
         return _ramp_off(State(folder), name)
     if steps_text is None:
@@ -337,7 +329,7 @@ def ramp(folder: Path, name: str, steps_text: str | None, off: bool = False) -> 
     return _finish(st, ops, lambda s: plan_split(s, st.key, wanted), summary)
 
 
-def _ramp_off(st: State, name: str) -> TrafficEdit:
+def _ramp_off(st: State, name: str) -> Edit:
     """Drop the ramp plan; the committed split stays as it is."""
     st.variant(name)
     planned = st.project.ramp_variant
@@ -358,7 +350,7 @@ def _alias(st: State, name: str) -> str:
 
 
 def _finish(st: State, ops: list[specedit.Op], serving_plan: Callable[[Serving], Plan] | None,
-            summary: list[str]) -> TrafficEdit:
+            summary: list[str]) -> Edit:
     new_spec = specedit.apply_to_data(st.spec, ops)
     problems = model.problems(new_spec)
     if problems:
@@ -366,11 +358,8 @@ def _finish(st: State, ops: list[specedit.Op], serving_plan: Callable[[Serving],
         raise RefusedEdit(
             f"the change would make {SPEC_FILE} invalid ({lines}); nothing was changed"
         )
-    edit = TrafficEdit(root=st.folder, kind="bundlegen project", summary=summary)
-    with tempfile.TemporaryDirectory(prefix="bundlegen-") as tmp:
-        old = render(build_answers(st.spec), Path(tmp) / "old")
-        new = render(build_answers(new_spec), Path(tmp) / "new")
-        plan = _plan(old, new, ops, serving_plan)
+    edit = Edit(root=st.folder, kind=PROJECT, summary=summary)
+    plan = _plan(render_spec(st.spec), render_spec(new_spec), ops, serving_plan)
     for rel, change in plan.items():
         if change.kind != "serving":
             _carry(edit, st, rel, change, ops, new_spec)
@@ -391,19 +380,27 @@ class _FileChange:
     values: list = field(default_factory=list)  # ValueChanges, for "values"; Changes, for "text"
 
 
-def _files(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes().decode("utf-8")
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+def _serving_texts(old: dict[str, str], serving_plan) -> dict[str, str]:
+    """The serving plan made on the old render's serving bundle (read from a folder, as the
+    user's is): the new text of each file it changes."""
+    if serving_plan is None:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="bundlegen-") as tmp:
+        for rel, text in old.items():
+            if rel.startswith(f"{SERVING}/"):
+                path = Path(tmp, rel)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(text.encode("utf-8"))
+        return serving_plan(Serving(Path(tmp, SERVING))).texts()
 
 
-def _plan(old: Path, new: Path, ops, serving_plan) -> dict[str, _FileChange]:
-    """What changes in which file, proven on the render of the old spec: made there, it must
-    give the render of the new spec exactly (else the template broke a promise: a bug)."""
-    a, b = _files(old), _files(new)
+def _plan(a: dict[str, str], b: dict[str, str], ops, serving_plan) -> dict[str, _FileChange]:
+    """What changes in which file, proven on the render of the old spec (a): made there, it
+    must give the render of the new spec (b) exactly (else the template broke a promise)."""
     if set(a) != set(b):
         raise NotSameShape(", ".join(sorted(set(a) ^ set(b))), "a file appears or disappears")
     plan: dict[str, _FileChange] = {}
-    serving_texts = serving_plan(Serving(old / SERVING)).texts() if serving_plan else {}
+    serving_texts = _serving_texts(a, serving_plan)
     for rel in sorted(a):
         if rel == SPEC_FILE:
             rendered = yamltree.load(a[rel], rel)  # the list form
@@ -432,7 +429,7 @@ def _plan(old: Path, new: Path, ops, serving_plan) -> dict[str, _FileChange]:
     return plan
 
 
-def _carry(edit: TrafficEdit, st: State, rel: str, change: _FileChange, ops,
+def _carry(edit: Edit, st: State, rel: str, change: _FileChange, ops,
            new_spec: dict) -> None:
     """Make one file's change in the user's copy of it."""
     path = st.folder / rel
