@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from support import bake, make_spec  # noqa: E402
 from test_regions_bundles import many_targets  # noqa: E402
 
-from bundlegen.regions import add_region, commit, remove_region  # noqa: E402
+from bundlegen.regions.commands import add_region, commit, remove_region  # noqa: E402
 
 AWS = "https://dbc-1234567890123456.cloud.databricks.com"
 

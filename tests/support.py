@@ -70,7 +70,7 @@ def write_spec(path: Path, spec: dict) -> Path:
 def bake(spec: dict, tmp_path: Path) -> Path:
     """Generate a project from a spec, as `bundlegen new --spec --no-input` does. Every bundle
     it generates is checked against the official schema here, so no test can skip it."""
-    from bundlegen.scaffold import create_project
+    from bundlegen.project.scaffold import create_project
 
     tmp_path.mkdir(parents=True, exist_ok=True)
     spec_file = write_spec(tmp_path / "spec.yml", spec)

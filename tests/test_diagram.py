@@ -18,7 +18,7 @@ from mermaid_syntax import MermaidError, parse
 from support import DEFAULT_SPEC, REAL_BUNDLES, host, make_spec
 
 import bundlegen_model as model
-from bundlegen.templating import build_answers
+from bundlegen.project.template import build_answers
 
 SPECS = {
     "default": DEFAULT_SPEC,

@@ -20,7 +20,7 @@ from support import (
 )
 
 from bundlegen.cli import cli
-from bundlegen.templating import render_spec
+from bundlegen.project.template import render_spec
 
 
 def run(*args, cwd=None):

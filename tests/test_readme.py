@@ -21,7 +21,7 @@ from support import DEFAULT_SPEC, ROOT
 import bundlegen_model as model
 from bundlegen.cli import INTERNAL_ERROR, cli
 from bundlegen.errors import BundlegenError
-from bundlegen.templating import build_answers
+from bundlegen.project.template import build_answers
 
 README = ROOT / "README.md"
 FINDINGS = 1  # what lint returns for errors found

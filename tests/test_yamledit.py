@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bundlegen.errors import InputError, RefusedEdit
-from bundlegen.yamledit import (
+from bundlegen.yaml.edit import (
     Doc,
     copy_entry,
     deletion,

@@ -15,8 +15,8 @@ import click
 
 from bundlegen import __version__
 from bundlegen.errors import BundlegenError
-from bundlegen.regionformats import FORMATS
-from bundlegen.trafficformats import FORMATS as TRAFFIC_FORMATS
+from bundlegen.regions.formats import FORMATS
+from bundlegen.traffic.formats import FORMATS as TRAFFIC_FORMATS
 
 INTERNAL_ERROR = 3
 
@@ -82,7 +82,7 @@ def _cookiecutter_prompter(key, default, prompts):
 @click.option("--force", is_flag=True, help="Overwrite the generated files of an existing project.")
 def new(spec_path: Path | None, output_dir: Path, no_input: bool, force: bool) -> None:
     """Create a project: OUTPUT_DIR/<project_slug>/ from a spec, through the template."""
-    from bundlegen.scaffold import create_project
+    from bundlegen.project.scaffold import create_project
 
     if spec_path is not None and not spec_path.exists():
         raise click.BadParameter(f"{spec_path}: no such file", param_hint="--spec")
@@ -170,7 +170,7 @@ _DRY_RUN = click.option("--dry-run", is_flag=True, help="Print the diff; write n
 def _report(edit, dry_run: bool) -> None:
     """An edit shown and written: warnings, then the diff (--dry-run) or the summary and the
     files written. Every command that edits files reports through here."""
-    from bundlegen.changeset import commit
+    from bundlegen.edit import commit
 
     for warning in edit.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -203,7 +203,7 @@ def _report(edit, dry_run: bool) -> None:
 @_DRY_RUN
 def add_region(name, host, project_dir, source, target_name, metastore_id, dry_run) -> None:
     """Add region NAME: its target(s) and everything the project keeps per region."""
-    from bundlegen.regions import add_region as plan
+    from bundlegen.regions.commands import add_region as plan
 
     _report(plan(project_dir, name, host, source, target_name, metastore_id), dry_run)
 
@@ -215,7 +215,7 @@ def add_region(name, host, project_dir, source, target_name, metastore_id, dry_r
 @_DRY_RUN
 def remove_region(name, project_dir, target_name, dry_run) -> None:
     """Remove region NAME: what add-region added. Never the primary or the last region."""
-    from bundlegen.regions import remove_region as plan
+    from bundlegen.regions.commands import remove_region as plan
 
     _report(plan(project_dir, name, target_name), dry_run)
 
@@ -226,7 +226,7 @@ def remove_region(name, project_dir, target_name, dry_run) -> None:
               show_default=True, help="text: a table; json: a document; mermaid: a diagram.")
 def regions(project_dir, fmt) -> None:
     """List the regions (targets) with host, role, serving endpoints and traffic split."""
-    from bundlegen.regions import list_regions
+    from bundlegen.regions.commands import list_regions
 
     click.echo(FORMATS[fmt](list_regions(project_dir)), nl=False)
 
@@ -255,7 +255,7 @@ _ENDPOINT = click.option("--endpoint", metavar="KEY",
               show_default=True, help="Output format.")
 def traffic_show(project_dir, target, endpoint, fmt) -> None:
     """Each target's endpoint: its variants, the alias and version each serves, their share."""
-    from bundlegen.traffic import show
+    from bundlegen.traffic.commands import show
 
     click.echo(TRAFFIC_FORMATS[fmt](show(project_dir, target, endpoint)), nl=False)
 
@@ -270,7 +270,7 @@ def traffic_show(project_dir, target, endpoint, fmt) -> None:
 def traffic_set(assignments, endpoint, target, project_dir, dry_run) -> None:
     """Set the shares of variants: integers from 0 to 100; variants not named keep theirs, and
     the split must add up to 100."""
-    from bundlegen.traffic import set_split
+    from bundlegen.traffic.commands import set_split
 
     _report(set_split(project_dir, assignments, endpoint, target), dry_run)
 
@@ -287,7 +287,7 @@ def traffic_set(assignments, endpoint, target, project_dir, dry_run) -> None:
 @_DRY_RUN
 def traffic_add_variant(name, alias, pct, source, shadow, project_dir, dry_run) -> None:
     """Add variant NAME: a served entity, its route and its version variable, in every target."""
-    from bundlegen.traffic import add_variant
+    from bundlegen.traffic.commands import add_variant
 
     _report(add_variant(project_dir, name, alias, pct, source, shadow), dry_run)
 
@@ -300,7 +300,7 @@ def traffic_add_variant(name, alias, pct, source, shadow, project_dir, dry_run) 
 @_DRY_RUN
 def traffic_remove_variant(name, to, project_dir, dry_run) -> None:
     """Remove variant NAME (never the first, the champion, nor the last)."""
-    from bundlegen.traffic import remove_variant
+    from bundlegen.traffic.commands import remove_variant
 
     _report(remove_variant(project_dir, name, to), dry_run)
 
@@ -311,7 +311,7 @@ def traffic_remove_variant(name, to, project_dir, dry_run) -> None:
 @_DRY_RUN
 def traffic_promote(name, project_dir, dry_run) -> None:
     """Request that NAME's version becomes the champion's, once; the split does not change."""
-    from bundlegen.traffic import promote
+    from bundlegen.traffic.commands import promote
 
     _report(promote(project_dir, name), dry_run)
 
@@ -326,7 +326,7 @@ def traffic_promote(name, project_dir, dry_run) -> None:
 @_DRY_RUN
 def traffic_ramp(name, steps, off, project_dir, dry_run) -> None:
     """Plan a canary ramp of NAME: each newer version is raised step by step and promoted."""
-    from bundlegen.traffic import ramp
+    from bundlegen.traffic.commands import ramp
 
     _report(ramp(project_dir, name, steps, off), dry_run)
 

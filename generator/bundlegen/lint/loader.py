@@ -17,7 +17,7 @@ from bundlegen.bundle.merge import KEYED_LISTS, MERGED_TARGET_FIELDS
 from bundlegen.errors import InputError
 from bundlegen.lint.findings import ERROR, Finding
 from bundlegen.lint.values import V, join, kind
-from bundlegen.yamltree import MappingNode, ScalarNode, SequenceNode, compose_first, scalar_12
+from bundlegen.yaml.tree import MappingNode, ScalarNode, SequenceNode, compose_first, scalar_12
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 

@@ -11,11 +11,11 @@ import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from bundlegen.bundle.servednames import served_name
 from bundlegen.lint import refs
 from bundlegen.lint.findings import ERROR, WARNING, Finding
 from bundlegen.lint.loader import Bundle
 from bundlegen.lint.values import V, as_bool, join
-from bundlegen.servednames import served_name
 
 
 @dataclass(frozen=True)

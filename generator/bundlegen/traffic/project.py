@@ -20,22 +20,30 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import bundlegen_model as model
-from bundlegen import specedit, splits, yamltree
-from bundlegen.changeset import Edit, read_text
-from bundlegen.endpoints import Plan, Serving, plan_add_variant, plan_remove_variant, plan_split
+from bundlegen.edit import Edit, read_text
 from bundlegen.errors import InputError, RefusedEdit
-from bundlegen.projectfolder import PROJECT, SERVING, SPEC_FILE
-from bundlegen.renderdiff import (
+from bundlegen.project import specedit
+from bundlegen.project.folder import PROJECT, SERVING, SPEC_FILE
+from bundlegen.project.renderdiff import (
     NotSameShape,
     apply_text_changes,
     apply_value_changes,
     text_changes,
     value_changes,
 )
-from bundlegen.spec import load_spec
-from bundlegen.splits import Split
-from bundlegen.templating import build_answers, project_of, render_spec
-from bundlegen.yamledit import Doc
+from bundlegen.project.spec import load_spec
+from bundlegen.project.template import build_answers, project_of, render_spec
+from bundlegen.traffic import splits
+from bundlegen.traffic.endpoints import (
+    Plan,
+    Serving,
+    plan_add_variant,
+    plan_remove_variant,
+    plan_split,
+)
+from bundlegen.traffic.splits import Split
+from bundlegen.yaml import tree as yamltree
+from bundlegen.yaml.edit import Doc
 from bundlegen_model import YAML_NON_STRING
 
 STAGING = "staging"

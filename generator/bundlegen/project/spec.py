@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import bundlegen_model as model
-from bundlegen import yamltree
 from bundlegen.errors import InputError, InputErrors, Location
+from bundlegen.yaml import tree as yamltree
 
 
 def _duplicate_keys(node, filename: str) -> list[InputError]:

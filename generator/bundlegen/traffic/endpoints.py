@@ -21,13 +21,14 @@ from typing import Any
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from bundlegen import verify, yamltree
 from bundlegen.bundle.merge import merge
-from bundlegen.bundleregions import Bundle, read_bundle
+from bundlegen.bundle.servednames import served_name
 from bundlegen.errors import InputError, RefusedEdit
-from bundlegen.servednames import served_name
-from bundlegen.splits import Split
-from bundlegen.yamledit import (
+from bundlegen.regions.bundle import Bundle, read_bundle
+from bundlegen.traffic.splits import Split
+from bundlegen.yaml import tree as yamltree
+from bundlegen.yaml import verify
+from bundlegen.yaml.edit import (
     Doc,
     Entry,
     append_item,

@@ -164,7 +164,7 @@ class Doc:
         the nodes parsed already: a new copy on each call, for the caller to change."""
         if self.root is None:
             return None
-        from bundlegen import yamltree
+        from bundlegen.yaml import tree as yamltree
 
         return yamltree.to_python(_composed(self.root, {}))
 
@@ -526,7 +526,7 @@ def data_without(doc: Doc, steps: list[tuple[tuple, Any]]) -> tuple[Any, list[An
     """The file's data (as the Databricks CLI would read it) with some entries taken out,
     and the values taken out, in the order of steps. Each step is (path to the collection,
     key or item identity)."""
-    from bundlegen import yamltree
+    from bundlegen.yaml import tree as yamltree
 
     data = doc.data()
     located = []
@@ -558,7 +558,7 @@ def data_without(doc: Doc, steps: list[tuple[tuple, Any]]) -> tuple[Any, list[An
 
 
 def _child(container: Any, entry: Entry) -> Any:
-    from bundlegen import yamltree
+    from bundlegen.yaml import tree as yamltree
 
     try:
         if entry.key is not None:

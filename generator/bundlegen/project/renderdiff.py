@@ -21,9 +21,9 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from bundlegen import verify
 from bundlegen.errors import RefusedEdit
-from bundlegen.yamledit import (
+from bundlegen.yaml import verify
+from bundlegen.yaml.edit import (
     AliasNode,
     Doc,
     deletion,
@@ -404,7 +404,7 @@ def value_changes(old: Doc, new: Doc) -> list[ValueChange]:
 def apply_value_changes(doc: Doc, changes: list[ValueChange]) -> tuple[str, list[str]]:
     """The text of doc with each changed value written where the user's file has it, and a
     note for each value that is not there, or not what bundlegen wrote (left as it is)."""
-    from bundlegen.yamledit import scalar_edit
+    from bundlegen.yaml.edit import scalar_edit
 
     edits, skipped = [], []
     for change in changes:

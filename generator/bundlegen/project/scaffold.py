@@ -10,8 +10,8 @@ from pathlib import Path
 
 from bundlegen import fsio
 from bundlegen.errors import BundlegenError, InputError, InputErrors, Location, RefusedEdit
-from bundlegen.spec import load_spec
-from bundlegen.templating import Prompter, answer_problems, build_answers, project_of, render
+from bundlegen.project.spec import load_spec
+from bundlegen.project.template import Prompter, answer_problems, build_answers, project_of, render
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bundlegen import bundleregions, projectregions
-from bundlegen.changeset import Edit, commit
+from bundlegen.edit import Edit, commit
 from bundlegen.errors import InputError
-from bundlegen.projectfolder import PROJECT, locate
+from bundlegen.project.folder import PROJECT, locate
+from bundlegen.regions import bundle as bundleregions
+from bundlegen.regions import project as projectregions
 
 __all__ = ["Edit", "Listing", "add_region", "commit", "list_regions", "remove_region"]
 

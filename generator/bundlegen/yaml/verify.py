@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from bundlegen.errors import InputError, RefusedEdit
-from bundlegen.yamledit import Doc, Unverifiable, data_without
+from bundlegen.yaml.edit import Doc, Unverifiable, data_without
 
 NOTHING = "nothing was changed"
 

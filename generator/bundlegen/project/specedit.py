@@ -12,9 +12,9 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from bundlegen import verify
 from bundlegen.errors import RefusedEdit
-from bundlegen.yamledit import Doc, deletion, drop_key, insertion, key_edit, locate, splice
+from bundlegen.yaml import verify
+from bundlegen.yaml.edit import Doc, deletion, drop_key, insertion, key_edit, locate, splice
 from bundlegen_model import Variant, yaml_scalar
 
 # Where a key of `serving` goes when it is added: before the first of these the file has (the

@@ -26,13 +26,14 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 import bundlegen_model as model
-from bundlegen import verify, yamltree
 from bundlegen.bundle.files import included_files, require_root
 from bundlegen.bundle.merge import merge, merge_files, target_view
-from bundlegen.changeset import Edit, FileChange, read_text, region_edit
+from bundlegen.edit import Edit, FileChange, read_text, region_edit
 from bundlegen.errors import InputError, RefusedEdit
-from bundlegen.projectfolder import BUNDLE
-from bundlegen.yamledit import (
+from bundlegen.project.folder import BUNDLE
+from bundlegen.yaml import tree as yamltree
+from bundlegen.yaml import verify
+from bundlegen.yaml.edit import (
     AliasNode,
     Doc,
     Entry,

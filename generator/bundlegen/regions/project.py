@@ -13,13 +13,11 @@ import copy
 from pathlib import Path
 
 import bundlegen_model as model
-from bundlegen import verify
 from bundlegen.bundle.files import root_in
-from bundlegen.bundleregions import endpoints, read_bundle
-from bundlegen.changeset import Edit, FileChange, read_text, region_edit
+from bundlegen.edit import Edit, FileChange, read_text, region_edit
 from bundlegen.errors import InputError, InputErrors, Location, RefusedEdit
-from bundlegen.projectfolder import PROJECT, SERVING, SPEC_FILE
-from bundlegen.renderdiff import (
+from bundlegen.project.folder import PROJECT, SERVING, SPEC_FILE
+from bundlegen.project.renderdiff import (
     NotAdditive,
     add_hunks,
     add_runs,
@@ -30,9 +28,11 @@ from bundlegen.renderdiff import (
     text_hunks,
     yaml_runs,
 )
-from bundlegen.spec import load_spec
-from bundlegen.templating import build_answers, project_of, render_spec
-from bundlegen.yamledit import Doc
+from bundlegen.project.spec import load_spec
+from bundlegen.project.template import build_answers, project_of, render_spec
+from bundlegen.regions.bundle import endpoints, read_bundle
+from bundlegen.yaml import verify
+from bundlegen.yaml.edit import Doc
 
 # Per-region settings a new region takes from the region it copies. Not copied: the
 # metastore ID (each region has its own metastore) and the service principal (a region
