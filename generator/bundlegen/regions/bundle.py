@@ -16,145 +16,33 @@ deletes exactly those lines again. Choices (docs/decisions/regions-of-any-bundle
 from __future__ import annotations
 
 import copy
-import os
 import re
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, ScalarNode
 
 import bundlegen_model as model
-from bundlegen.bundle.files import included_files, require_root
-from bundlegen.bundle.merge import merge, merge_files, target_view
-from bundlegen.edit import Edit, FileChange, read_text, region_edit
+from bundlegen.bundle.model import Bundle, Target, endpoints, read_bundle, reference_target
+from bundlegen.edit import Edit, FileChange, region_edit
 from bundlegen.errors import InputError, RefusedEdit
 from bundlegen.project.folder import BUNDLE
+from bundlegen.regions.targetcopy import (
+    copy_target,
+    flow_deletion,
+    flow_end,
+    host_entry,
+)
 from bundlegen.yaml import tree as yamltree
 from bundlegen.yaml import verify
 from bundlegen.yaml.edit import (
-    AliasNode,
-    Doc,
-    Entry,
     deletion,
-    drop_key,
     insertion,
-    key_edit,
-    remove_anchor,
     splice,
-    walk,
 )
 
 HOST = re.compile(r"^https://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]+)?/?$")
 TARGET_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
-
-
-@dataclass
-class Target:
-    name: str
-    places: list[tuple[str, Entry]] = field(default_factory=list)  # (file, entry) defining it
-    data: dict = field(default_factory=dict)  # merged over its files
-
-    @property
-    def mode(self) -> str | None:
-        return self.data.get("mode")
-
-    @property
-    def is_default(self) -> bool:
-        return self.data.get("default") is True
-
-    @property
-    def host(self) -> str | None:
-        workspace = self.data.get("workspace")
-        host = workspace.get("host") if isinstance(workspace, dict) else None
-        return host if isinstance(host, str) and host else None
-
-
-@dataclass
-class Bundle:
-    folder: Path
-    root: str  # the root file, relative to folder
-    docs: dict[str, Doc]  # every file read, the root first
-    data: dict[str, Any]  # their data, as the Databricks CLI reads them
-    targets: dict[str, Target]
-    holders: list[str]  # files with a `targets` key, the root first
-
-    @cached_property
-    def merged(self) -> dict:
-        """Every file's data merged as the CLI merges them (targets not applied)."""
-        return merge_files(list(self.data.values()))
-
-    def display(self, rel: str) -> str:
-        return str(self.folder / rel)
-
-    def where(self, target: Target) -> str:
-        rel, entry = target.places[0]
-        doc = self.docs[rel]
-        return f"{doc.name}:{doc.line_of(doc.start(entry)) + 1}"
-
-    def other_hosts(self) -> list[str]:
-        hosts = [t.host for t in self.targets.values() if t.host]
-        for data in self.data.values():
-            workspace = data.get("workspace") if isinstance(data, dict) else None
-            if isinstance(workspace, dict) and isinstance(workspace.get("host"), str):
-                hosts.append(workspace["host"])
-        return hosts
-
-
-def _doc(folder: Path, rel: str) -> Doc:
-    display = str(folder / rel)
-    return Doc(read_text(folder / rel, display), display)
-
-
-def read_bundle(folder: Path) -> Bundle:
-    """The bundle in folder: each file read and parsed once (the include patterns resolved as
-    the CLI resolves them), its targets with where each is written and their merged data."""
-    root_path = require_root(folder)
-    root = root_path.name
-    docs = {root: _doc(folder, root)}
-    data = {root: docs[root].data()}
-    includes = data[root].get("include") if isinstance(data[root], dict) else None
-    paths, problems = included_files(root_path, includes if isinstance(includes, list) else [])
-    if problems:
-        entry = yamltree.get(docs[root].root, "include", problems[0].index)
-        raise InputError(problems[0].message, yamltree.location(entry, docs[root].name))
-    for path in paths:
-        rel = os.path.relpath(path, folder).replace(os.sep, "/")
-        docs[rel] = _doc(folder, rel)
-        data[rel] = docs[rel].data()
-    targets: dict[str, Target] = {}
-    holders = []
-    for rel, doc in docs.items():
-        node = yamltree.get(doc.root, "targets") if isinstance(doc.root, MappingNode) else None
-        if node is None and not _has_key(doc, "targets"):
-            continue
-        holders.append(rel)
-        values = data[rel].get("targets") if isinstance(data[rel], dict) else None
-        for entry in doc.entries(node):
-            name = entry.key.value
-            target = targets.setdefault(name, Target(name))
-            target.places.append((rel, entry))
-            value = values.get(name) if isinstance(values, dict) else None
-            if isinstance(value, dict):
-                target.data = merge(target.data, value)
-    return Bundle(folder, root, docs, data, targets, holders)
-
-
-def _has_key(doc: Doc, key: str) -> bool:
-    return isinstance(doc.root, MappingNode) and any(k.value == key for k, _ in doc.root.value)
-
-
-def reference_target(bundle: Bundle) -> Target | None:
-    """The target add-region copies by default, which is also the bundle's primary region."""
-    targets = list(bundle.targets.values())
-    for target in targets:
-        if target.mode == "production":
-            return target
-    for target in targets:
-        if target.is_default:
-            return target
-    return targets[0] if targets else None
 
 
 # -------------------------------------------------------------------- checks
@@ -241,16 +129,16 @@ def add(folder: Path, name: str, host: str, source: str | None = None,
             f"where it did; deploy the new region with -t {new}"
         )
         return changes
-    with_host = [rel for rel, e in src.places if _host_entry(bundle.docs[rel], e) is not None]
+    with_host = [rel for rel, e in src.places if host_entry(bundle.docs[rel], e) is not None]
     if not with_host:  # the host goes where the target is defined first, the root if there
         with_host = [src.places[0][0]]
     for rel, entry in src.places:
         doc = bundle.docs[rel]
         holder = yamltree.get(doc.root, "targets")
-        block = _copy(doc, entry, new, host if rel in with_host else None)
+        block = copy_target(doc, entry, new, host if rel in with_host else None)
         last = doc.entries(holder)[-1]
         if holder.flow_style:  # `targets: {a: ..., b: ...}`: the copy goes in as `, new: ...`
-            at = _flow_end(doc, last)
+            at = flow_end(doc, last)
             text = splice(doc.text, [(at, at, f", {block}")])
         else:
             doc.require_own_line(last)
@@ -275,176 +163,6 @@ def add(folder: Path, name: str, host: str, source: str | None = None,
 def _names(bundle: Bundle) -> str:
     return ", ".join(bundle.targets) or "(none)"
 
-
-def _host_entry(doc: Doc, target: Entry) -> Entry | None:
-    workspace = doc.find(target.value, "workspace")
-    return doc.find(workspace.value, "host") if workspace is not None else None
-
-
-def _copy(doc: Doc, entry: Entry, new: str, host: str | None) -> str:
-    """The text of a target entry under a new name, with the host, without `default: true`
-    and without the anchors it defines (its aliases then repeat the original's)."""
-    value = entry.value
-    if isinstance(value, AliasNode):
-        where = doc.location(value.start_mark.index)
-        raise RefusedEdit(f"target '{entry.key.value}' at {where} is an alias; copy it by hand")
-    flow = entry.parent.flow_style  # an entry of `targets: {...}`: its text, not its lines
-    if flow:
-        start, end = entry.key.start_mark.index, _flow_end(doc, entry)
-    else:
-        doc.require_own_line(entry)
-        start, end = doc.span(entry)
-    edits = [(entry.key.start_mark.index, entry.key.end_mark.index, new)]
-    unit = doc.indent_unit()
-    if isinstance(value, MappingNode):
-        default = doc.find(value, "default")
-        if (
-            default is not None
-            and isinstance(default.value, ScalarNode)
-            and default.value.value in ("true", "True", "TRUE")
-        ):
-            edits.append(drop_key(doc, value, "default"))
-    if host is not None:
-        edits.extend(_host_edits(doc, entry, host, unit))
-    elif isinstance(value, ScalarNode) and value.value and not _is_null(value):
-        where = doc.location(value.start_mark.index)
-        raise RefusedEdit(
-            f"target '{entry.key.value}' at {where} is not a mapping; copy it by hand"
-        )
-    for node in walk(value):
-        edit = remove_anchor(doc, node)
-        if edit and not any(s < edit[1] and edit[0] < e for s, e, _ in edits if s != e):
-            edits.append(edit)
-    text = splice(doc.text[start:end], [(s - start, e - start, r) for s, e, r in edits])
-    return text if flow or text.endswith(("\n", "\r")) else text + doc.newline
-
-
-def _flow_end(doc: Doc, entry: Entry) -> int:
-    """Where an entry of a flow mapping ends (`dev:` and `dev` too, whose empty value the
-    parser places at the next token)."""
-    value = entry.value
-    if not (isinstance(value, ScalarNode) and not value.style and not value.value):
-        return doc.entry_content_end(entry)
-    at = entry.key.end_mark.index
-    after = doc.text[at:].lstrip(" \t")
-    if not after.startswith(":"):
-        return at
-    rest = after[1:]
-    return len(doc.text) - len(rest) + (len(rest) - len(rest.lstrip(" \t")))  # `dev: ` ends here
-
-
-def _flow_deletion(doc: Doc, entry: Entry) -> tuple[int, int, str]:
-    """An edit removing an entry of a flow mapping with the `, ` before it (or after it, for
-    the first)."""
-    entries = doc.entries(entry.parent)
-    if entry.index > 0:
-        return _flow_end(doc, entries[entry.index - 1]), _flow_end(doc, entry), ""
-    if len(entries) > 1:
-        return entry.key.start_mark.index, entries[1].key.start_mark.index, ""
-    return entry.key.start_mark.index, _flow_end(doc, entry), ""
-
-
-def _is_null(node: Node) -> bool:
-    """An empty value written out: `null`, `~` (what `dev:` leaves unsaid)."""
-    return isinstance(node, ScalarNode) and not node.style and node.value in _NULLS
-
-
-_NULLS = ("", "~", "null", "Null", "NULL")
-
-
-def _host_edits(doc: Doc, target: Entry, host: str, unit: int) -> list[tuple[int, int, str]]:
-    """Edits giving a copied target the new host: replace it, or add it (and workspace)."""
-    nl = doc.newline
-    value = target.value
-    name = target.key.value
-    if isinstance(value, ScalarNode):
-        if not _is_null(value):
-            where = doc.location(value.start_mark.index)
-            raise RefusedEdit(f"target '{name}' at {where} is not a mapping; copy it by hand")
-        if target.parent.flow_style:  # `dev: null`, `dev:` or `dev` in `{...}`
-            mapping = f"{{workspace: {{host: {host}}}}}"
-            if value.value:
-                return [(value.start_mark.index, value.end_mark.index, mapping)]
-            at = target.key.end_mark.index
-            after = doc.text[at:].lstrip(" \t")
-            if after.startswith(":"):
-                return [(len(doc.text) - len(after) + 1, _flow_end(doc, target), f" {mapping}")]
-            return [(at, at, f": {mapping}")]
-        edits = []
-        if value.value:  # `dev: null`: the value goes, the lines below give the target one
-            at = doc.text.index(":", target.key.end_mark.index) + 1
-            edits.append((at, value.end_mark.index, ""))
-        col = doc.entry_column(target) + unit
-        at = doc.line_end(doc.line_of(target.key.start_mark.index))
-        return edits + [_lines_at(doc, at, f"{' ' * col}workspace:{nl}"
-                                           f"{' ' * (col + unit)}host: {host}{nl}")]
-    if isinstance(value, MappingNode) and value.flow_style:
-        return [_flow_host_edit(doc, value, name, host)]
-    return [_host_edit(doc, target, host, unit)]
-
-
-def _flow_host_edit(doc: Doc, value: MappingNode, name: str, host: str) -> tuple[int, int, str]:
-    """The host of a target written `{...}`: replaced, or added with its workspace."""
-    workspace = doc.find(value, "workspace")
-    if workspace is None:
-        return key_edit(doc, value, "workspace", f"{{host: {host}}}")
-    ws = workspace.value
-    if _is_null(ws):
-        return key_edit(doc, value, "workspace", f"{{host: {host}}}")
-    if isinstance(ws, MappingNode) and not isinstance(ws, AliasNode) and ws.flow_style:
-        return key_edit(doc, ws, "host", host)
-    where = doc.location(ws.start_mark.index)
-    raise RefusedEdit(f"workspace of target '{name}' at {where} is not a mapping "
-                      "(an alias?); copy the target by hand")
-
-
-def _host_edit(doc: Doc, target: Entry, host: str, unit: int) -> tuple[int, int, str]:
-    """The edit giving a copied block-style target the new host."""
-    nl = doc.newline
-    value = target.value
-    name = target.key.value
-    doc.require_block(value, f"target '{name}'")
-    workspace = doc.find(value, "workspace")
-    if workspace is None:
-        last = doc.entries(value)[-1]
-        col = doc.entry_column(last)
-        at = doc.span(last)[1]
-        return _lines_at(doc, at, f"{' ' * col}workspace:{nl}{' ' * (col + unit)}host: {host}{nl}")
-    ws = workspace.value
-    if isinstance(ws, ScalarNode) and not ws.value:
-        col = doc.entry_column(workspace) + unit
-        at = doc.line_end(doc.line_of(workspace.key.start_mark.index))
-        return _lines_at(doc, at, f"{' ' * col}host: {host}{nl}")
-    if not isinstance(ws, MappingNode) or isinstance(ws, AliasNode):
-        where = doc.location(ws.start_mark.index)
-        raise RefusedEdit(f"workspace of target '{name}' at {where} is not a mapping "
-                          "(an alias?); copy the target by hand")
-    doc.require_block(ws, f"workspace of target '{name}'")
-    entry = doc.find(ws, "host")
-    if entry is None:
-        last = doc.entries(ws)[-1]
-        at = doc.span(last)[1]
-        return _lines_at(doc, at, f"{' ' * doc.entry_column(last)}host: {host}{nl}")
-    node = entry.value
-    if isinstance(node, ScalarNode) and not node.value and node.tag.endswith(":null"):
-        at = doc.text.index(":", entry.key.end_mark.index) + 1  # `host:` with nothing after
-        return at, at, f" {host}"
-    if isinstance(node, (ScalarNode, AliasNode)):
-        # A comment after the old host is about the old host: it goes with it.
-        end = node.end_mark.index
-        rest = doc.line_text(doc.line_of(end))[doc.column(end):]
-        if rest.strip().startswith("#"):
-            end += len(rest)
-        return node.start_mark.index, end, host
-    where = doc.location(node.start_mark.index)
-    raise RefusedEdit(f"host of target '{name}' at {where} is not a value; copy it by hand")
-
-
-def _lines_at(doc: Doc, at: int, lines: str) -> tuple[int, int, str]:
-    """An edit inserting lines at a line end; the file's last line may lack its break."""
-    if at == len(doc.text) and doc.text and not doc.text.endswith(("\n", "\r")):
-        lines = doc.newline + lines
-    return at, at, lines
 
 
 def _add_minimal(bundle: Bundle, new: str, host: str) -> tuple[str, str]:
@@ -558,7 +276,7 @@ def remove(folder: Path, name: str, target_name: str | None = None) -> Edit:
     for rel, entry in target.places:
         doc = bundle.docs[rel]
         if entry.parent.flow_style:  # `, name: {...}`, as add-region put it in
-            edit = _flow_deletion(doc, entry)
+            edit = flow_deletion(doc, entry)
         else:
             doc.require_own_line(entry)
             edit = deletion(doc, entry)
@@ -613,30 +331,6 @@ def _remove_all_targets(bundle: Bundle, rel: str) -> FileChange:
 
 
 # -------------------------------------------------------------------- listing
-
-
-def endpoints(bundle: Bundle, target: str) -> dict[str, dict]:
-    """The serving endpoints a target deploys, by name, each with its routes: {served entity:
-    percentage}, as the CLI merges the bundle's files and the target's overrides (routes
-    written at the top level and in the target are both deployed). A percentage is as written
-    (it may be a ${var...} reference)."""
-    view = target_view(bundle.merged, target)
-    resources = view.get("resources")
-    served = resources.get("model_serving_endpoints") if isinstance(resources, dict) else None
-    found: dict[str, dict] = {}
-    for key, value in served.items() if isinstance(served, dict) else []:
-        value = value if isinstance(value, dict) else {}
-        config = value.get("config") if isinstance(value.get("config"), dict) else {}
-        split = (config.get("traffic_config")
-                 if isinstance(config.get("traffic_config"), dict) else {})
-        routes = split.get("routes") if isinstance(split.get("routes"), list) else []
-        name = value["name"] if isinstance(value.get("name"), str) else key
-        found[name] = {
-            str(r.get("served_entity_name") or r.get("served_model_name")):
-                r.get("traffic_percentage")
-            for r in routes if isinstance(r, dict)
-        }
-    return found
 
 
 def rows(bundle: Bundle) -> tuple[list[dict], list[str]]:

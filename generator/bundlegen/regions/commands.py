@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bundlegen.bundle.model import read_bundle, reference_target
 from bundlegen.edit import Edit, commit
 from bundlegen.errors import InputError
 from bundlegen.project.folder import PROJECT, locate
@@ -66,7 +67,7 @@ def list_regions(folder: Path) -> Listing:
         project = projectregions.project(folder)
         rows = projectregions.rows(folder, project)
         return Listing(folder, kind, rows, rows[0]["target"], project=project)
-    bundle = bundleregions.read_bundle(folder)
+    bundle = read_bundle(folder)
     rows, hostless = bundleregions.rows(bundle)
-    primary = bundleregions.reference_target(bundle)
+    primary = reference_target(bundle)
     return Listing(folder, kind, rows, primary.name if primary else None, hostless)

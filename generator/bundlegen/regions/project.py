@@ -14,6 +14,7 @@ from pathlib import Path
 
 import bundlegen_model as model
 from bundlegen.bundle.files import root_in
+from bundlegen.bundle.model import endpoints, read_bundle
 from bundlegen.edit import Edit, FileChange, read_text, region_edit
 from bundlegen.errors import InputError, InputErrors, Location, RefusedEdit
 from bundlegen.project.folder import PROJECT, SERVING, SPEC_FILE
@@ -30,7 +31,6 @@ from bundlegen.project.renderdiff import (
 )
 from bundlegen.project.spec import load_spec
 from bundlegen.project.template import build_answers, project_of, render_spec
-from bundlegen.regions.bundle import endpoints, read_bundle
 from bundlegen.yaml import verify
 from bundlegen.yaml.edit import Doc
 

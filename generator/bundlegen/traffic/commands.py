@@ -12,13 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import bundlegen_model as model
+from bundlegen.bundle.serving import Serving, View
 from bundlegen.edit import Edit
 from bundlegen.errors import InputError
 from bundlegen.project import folder as projectfolder
 from bundlegen.project.folder import BUNDLE
 from bundlegen.traffic import project as trafficproject
 from bundlegen.traffic import splits
-from bundlegen.traffic.endpoints import Serving, View, plan_split
+from bundlegen.traffic.endpoints import plan_split
 from bundlegen.traffic.project import State
 
 __all__ = ["add_variant", "promote", "ramp", "remove_variant", "set_split", "show"]

@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import bundlegen_model as model
+from bundlegen.bundle.serving import Serving
 from bundlegen.edit import Edit, read_text
 from bundlegen.errors import InputError, RefusedEdit
 from bundlegen.project import specedit
@@ -36,7 +37,6 @@ from bundlegen.project.template import build_answers, project_of, render_spec
 from bundlegen.traffic import splits
 from bundlegen.traffic.endpoints import (
     Plan,
-    Serving,
     plan_add_variant,
     plan_remove_variant,
     plan_split,
