@@ -17,7 +17,7 @@ from support import make_spec
 
 from bundlegen.project.renderdiff import add_runs, remove_runs, yaml_runs
 from bundlegen.project.template import build_answers, render
-from bundlegen.yaml.edit import Doc
+from bundlegen.yaml.doc import Doc
 
 SPECS = [
     # (cloud, regions before, variants, ci, architectures)

@@ -21,10 +21,7 @@ from bundlegen.bundle.merge import merge, merge_files, target_view
 from bundlegen.edit import read_text
 from bundlegen.errors import InputError
 from bundlegen.yaml import tree as yamltree
-from bundlegen.yaml.edit import (
-    Doc,
-    Entry,
-)
+from bundlegen.yaml.doc import Doc, Entry
 
 
 @dataclass

@@ -19,11 +19,8 @@ from bundlegen.bundle.merge import merge
 from bundlegen.bundle.model import Bundle, read_bundle
 from bundlegen.bundle.servednames import served_name
 from bundlegen.errors import InputError
-from bundlegen.yaml.edit import (
-    Doc,
-    Entry,
-    locate,
-)
+from bundlegen.yaml.doc import Doc, Entry
+from bundlegen.yaml.edit import locate
 
 ENDPOINTS = ("resources", "model_serving_endpoints")
 ENTITIES = ("config", "served_entities")

@@ -23,16 +23,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bundlegen.errors import RefusedEdit
 from bundlegen.yaml import verify
-from bundlegen.yaml.edit import (
-    AliasNode,
-    Doc,
-    deletion,
-    describe,
-    identity,
-    insertion,
-    reindent,
-    splice,
-)
+from bundlegen.yaml.doc import AliasNode, Doc, identity
+from bundlegen.yaml.edit import deletion, describe, insertion, reindent, splice
 
 
 class NotAdditive(RefusedEdit):

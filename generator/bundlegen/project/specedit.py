@@ -14,7 +14,8 @@ from typing import Any
 
 from bundlegen.errors import RefusedEdit
 from bundlegen.yaml import verify
-from bundlegen.yaml.edit import Doc, deletion, drop_key, insertion, key_edit, locate, splice
+from bundlegen.yaml.doc import Doc
+from bundlegen.yaml.edit import deletion, drop_key, insertion, key_edit, locate, splice
 from bundlegen_model import Variant, yaml_scalar
 
 # Where a key of `serving` goes when it is added: before the first of these the file has (the

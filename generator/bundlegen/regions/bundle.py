@@ -35,11 +35,7 @@ from bundlegen.regions.targetcopy import (
 )
 from bundlegen.yaml import tree as yamltree
 from bundlegen.yaml import verify
-from bundlegen.yaml.edit import (
-    deletion,
-    insertion,
-    splice,
-)
+from bundlegen.yaml.edit import deletion, insertion, splice
 
 HOST = re.compile(r"^https://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]+)?/?$")
 TARGET_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")

@@ -32,7 +32,7 @@ from bundlegen.project.renderdiff import (
 from bundlegen.project.spec import load_spec
 from bundlegen.project.template import build_answers, project_of, render_spec
 from bundlegen.yaml import verify
-from bundlegen.yaml.edit import Doc
+from bundlegen.yaml.doc import Doc
 
 # Per-region settings a new region takes from the region it copies. Not copied: the
 # metastore ID (each region has its own metastore) and the service principal (a region

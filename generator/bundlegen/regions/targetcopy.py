@@ -6,16 +6,8 @@ from __future__ import annotations
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from bundlegen.errors import RefusedEdit
-from bundlegen.yaml.edit import (
-    AliasNode,
-    Doc,
-    Entry,
-    drop_key,
-    key_edit,
-    remove_anchor,
-    splice,
-    walk,
-)
+from bundlegen.yaml.doc import AliasNode, Doc, Entry
+from bundlegen.yaml.edit import drop_key, key_edit, remove_anchor, splice, walk
 
 
 def host_entry(doc: Doc, target: Entry) -> Entry | None:

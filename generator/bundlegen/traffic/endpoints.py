@@ -20,8 +20,8 @@ from bundlegen.errors import InputError, RefusedEdit
 from bundlegen.traffic.splits import Split
 from bundlegen.yaml import tree as yamltree
 from bundlegen.yaml import verify
+from bundlegen.yaml.doc import Doc
 from bundlegen.yaml.edit import (
-    Doc,
     append_item,
     copy_entry,
     deletion,

@@ -43,7 +43,7 @@ from bundlegen.traffic.endpoints import (
 )
 from bundlegen.traffic.splits import Split
 from bundlegen.yaml import tree as yamltree
-from bundlegen.yaml.edit import Doc
+from bundlegen.yaml.doc import Doc
 from bundlegen_model import YAML_NON_STRING
 
 STAGING = "staging"

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from bundlegen.errors import InputError, RefusedEdit
-from bundlegen.yaml.edit import Doc, Unverifiable, data_without
+from bundlegen.yaml.doc import Doc
+from bundlegen.yaml.edit import Unverifiable, data_without
 
 NOTHING = "nothing was changed"
 
