@@ -28,9 +28,7 @@ def add_region(folder: Path, name: str, host: str, source: str | None = None,
     found = locate(folder)
     folder = found.root
     if found.kind == PROJECT:
-        if target_name is not None:
-            raise InputError("a bundlegen project names its targets prod-<region>; "
-                             "--target-name is for other bundles", field="--target-name")
+        _no_target_name(target_name)
         return projectregions.add(folder, name, host, source, metastore_id)
     if metastore_id is not None:
         raise InputError("only a bundlegen project shares its model by metastore ID",
@@ -38,14 +36,18 @@ def add_region(folder: Path, name: str, host: str, source: str | None = None,
     return bundleregions.add(folder, name, host, source, target_name)
 
 
+def _no_target_name(target_name: str | None) -> None:
+    if target_name is not None:
+        raise InputError("a bundlegen project names its targets prod-<region>; "
+                         "--target-name is for other bundles", field="--target-name")
+
+
 def remove_region(folder: Path, name: str, target_name: str | None = None) -> Edit:
     """The changes that remove a region; nothing is written."""
     found = locate(folder)
     folder = found.root
     if found.kind == PROJECT:
-        if target_name is not None:
-            raise InputError("a bundlegen project names its targets prod-<region>; "
-                             "--target-name is for other bundles", field="--target-name")
+        _no_target_name(target_name)
         return projectregions.remove(folder, name)
     return bundleregions.remove(folder, name, target_name)
 
