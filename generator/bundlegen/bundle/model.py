@@ -1,5 +1,9 @@
-"""The bundle of a folder for the commands that edit it: every file's text and nodes (parsed
-once), its data, and its targets, each with the files and entries where it is written.
+"""The bundle of a folder for the commands that edit it: every file's text, nodes and data,
+and its targets, each with the files and entries where it is written.
+
+Each file is read and parsed once: a file that may hold targets with positions (Doc, its data
+from the same nodes), any other for its data alone, with the faster parser lint uses; its
+positions are parsed only if a command asks for them (traffic does, for endpoints).
 
 Reading follows the CLI (bundle/files, bundle/merge): the include patterns resolved as the CLI
 resolves them, the files merged as it merges them. The *reference* target, which add-region
@@ -9,6 +13,7 @@ copies by default, is also the bundle's primary (docs/decisions/regions-of-any-b
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -49,7 +54,7 @@ class Target:
 class Bundle:
     folder: Path
     root: str  # the root file, relative to folder
-    docs: dict[str, Doc]  # every file read, the root first
+    docs: Docs  # every file read, the root first
     data: dict[str, Any]  # their data, as the Databricks CLI reads them
     targets: dict[str, Target]
     holders: list[str]  # files with a `targets` key, the root first
@@ -76,9 +81,31 @@ class Bundle:
         return hosts
 
 
-def _doc(folder: Path, rel: str) -> Doc:
-    display = str(folder / rel)
-    return Doc(read_text(folder / rel, display), display)
+class Docs(Mapping):
+    """The files of a bundle as Docs, in load order, each parsed with positions when first
+    asked for."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.texts: dict[str, str] = {}
+        self._built: dict[str, Doc] = {}
+
+    def read(self, rel: str) -> str:
+        display = str(self.folder / rel)
+        self.texts[rel] = read_text(self.folder / rel, display)
+        return self.texts[rel]
+
+    def __getitem__(self, rel: str) -> Doc:
+        doc = self._built.get(rel)
+        if doc is None:
+            doc = self._built[rel] = Doc(self.texts[rel], str(self.folder / rel))
+        return doc
+
+    def __iter__(self):
+        return iter(self.texts)
+
+    def __len__(self) -> int:
+        return len(self.texts)
 
 
 def read_bundle(folder: Path) -> Bundle:
@@ -86,7 +113,8 @@ def read_bundle(folder: Path) -> Bundle:
     the CLI resolves them), its targets with where each is written and their merged data."""
     root_path = require_root(folder)
     root = root_path.name
-    docs = {root: _doc(folder, root)}
+    docs = Docs(folder)
+    docs.read(root)
     data = {root: docs[root].data()}
     includes = data[root].get("include") if isinstance(data[root], dict) else None
     paths, problems = included_files(root_path, includes if isinstance(includes, list) else [])
@@ -95,11 +123,14 @@ def read_bundle(folder: Path) -> Bundle:
         raise InputError(problems[0].message, yamltree.location(entry, docs[root].name))
     for path in paths:
         rel = os.path.relpath(path, folder).replace(os.sep, "/")
-        docs[rel] = _doc(folder, rel)
-        data[rel] = docs[rel].data()
+        text = docs.read(rel)
+        data[rel] = docs[rel].data() if "targets" in text else yamltree.load(text, str(path))
     targets: dict[str, Target] = {}
     holders = []
-    for rel, doc in docs.items():
+    for rel in docs:
+        if "targets" not in docs.texts[rel]:
+            continue
+        doc = docs[rel]
         node = yamltree.get(doc.root, "targets") if isinstance(doc.root, MappingNode) else None
         if node is None and not _has_key(doc, "targets"):
             continue

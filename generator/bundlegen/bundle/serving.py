@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bundlegen.bundle.merge import merge
-from bundlegen.bundle.model import Bundle, read_bundle
+from bundlegen.bundle.model import Bundle, Docs, read_bundle
 from bundlegen.bundle.servednames import served_name
 from bundlegen.errors import InputError
 from bundlegen.yaml.doc import Doc, Entry
@@ -81,7 +81,7 @@ class Serving:
         self.places = self._places()
 
     @property
-    def docs(self) -> dict[str, Doc]:
+    def docs(self) -> Docs:
         return self.bundle.docs
 
     def _places(self) -> list[Place]:
