@@ -13,37 +13,25 @@ one exactly, so an unedited project stays what `bundlegen new` makes from its bu
 from __future__ import annotations
 
 import re
-import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import bundlegen_model as model
 from bundlegen.bundle.serving import Serving
-from bundlegen.edit import Edit, read_text
+from bundlegen.edit import Edit
 from bundlegen.errors import InputError, RefusedEdit
 from bundlegen.project import specedit
-from bundlegen.project.folder import PROJECT, SERVING, SPEC_FILE
-from bundlegen.project.renderdiff import (
-    NotSameShape,
-    apply_text_changes,
-    apply_value_changes,
-    text_changes,
-    value_changes,
-)
+from bundlegen.project.folder import SERVING, SPEC_FILE
 from bundlegen.project.spec import load_spec
-from bundlegen.project.template import build_answers, project_of, render_spec
+from bundlegen.project.template import build_answers, project_of
 from bundlegen.traffic import splits
+from bundlegen.traffic.carry import finish
 from bundlegen.traffic.endpoints import (
-    Plan,
     plan_add_variant,
     plan_remove_variant,
     plan_split,
 )
 from bundlegen.traffic.splits import Split
-from bundlegen.yaml import tree as yamltree
-from bundlegen.yaml.doc import Doc
 from bundlegen_model import YAML_NON_STRING
 
 STAGING = "staging"
@@ -162,7 +150,7 @@ def set_split(folder: Path, assignments: Split, endpoint: str | None,
         summary = [f"Set the split of {st.key} to {splits.describe(new)} in {region.target}"
                    + (" (the project's split again)" if own is None else
                       " (its own split; the project's stays " + splits.describe(st.split) + ")")]
-    return _finish(st, ops, lambda s: plan_split(s, st.key, {t: new for t in targets}), summary)
+    return finish(st, ops, lambda s: plan_split(s, st.key, {t: new for t in targets}), summary)
 
 
 def _check_ramp(st: State, split: Split, label: str) -> None:
@@ -220,7 +208,7 @@ def add_variant(folder: Path, name: str, alias: str | None, traffic: int | None,
     if shadow:
         summary.append("  the deployment workflow scores it on recorded requests against "
                        f"{st.first.name}; it is never served")
-    return _finish(st, ops, lambda s: plan_add_variant(s, st.key, name, alias, pct, wanted,
+    return finish(st, ops, lambda s: plan_add_variant(s, st.key, name, alias, pct, wanted,
                                                         st.first.alias), summary)
 
 
@@ -283,7 +271,7 @@ def remove_variant(folder: Path, name: str, to: str | None) -> Edit:
         ops.append(specedit.ServingKey("promote", None))
         summary.append("  its promotion request is gone too")
     wanted = st.wanted(new[""], {r: new[r] for r in st.overrides})
-    return _finish(st, ops, lambda s: plan_remove_variant(s, st.key, name, wanted), summary)
+    return finish(st, ops, lambda s: plan_remove_variant(s, st.key, name, wanted), summary)
 
 
 def _live_challenger(st: State, name: str, verb: str) -> None:
@@ -309,7 +297,7 @@ def promote(folder: Path, name: str, now: datetime | None = None) -> Edit:
                "back if that fails; each request runs once"]
     if st.project.promote_variant:
         summary.append(f"  it replaces the request {st.project.promote_param}")
-    return _finish(st, [specedit.ServingKey("promote", request)], None, summary)
+    return finish(st, [specedit.ServingKey("promote", request)], None, summary)
 
 
 def ramp(folder: Path, name: str, steps_text: str | None, off: bool = False) -> Edit:
@@ -334,7 +322,7 @@ def ramp(folder: Path, name: str, steps_text: str | None, off: bool = False) -> 
     if st.project.ramp_variant and st.project.ramp_variant != name:
         summary.append(f"  it replaces the ramp of {st.project.ramp_variant}")
     wanted = st.wanted(new[""], {r: new[r] for r in st.overrides})
-    return _finish(st, ops, lambda s: plan_split(s, st.key, wanted), summary)
+    return finish(st, ops, lambda s: plan_split(s, st.key, wanted), summary)
 
 
 def _ramp_off(st: State, name: str) -> Edit:
@@ -347,115 +335,8 @@ def _ramp_off(st: State, name: str) -> Edit:
                           + "; nothing was changed")
     summary = [f"Dropped the ramp of {name}: its newer versions go live at its committed share "
                f"({st.split[name]}%) and stay there"]
-    return _finish(st, [specedit.ServingKey("ramp", None)], None, summary)
+    return finish(st, [specedit.ServingKey("ramp", None)], None, summary)
 
 
 def _alias(st: State, name: str) -> str:
     return next(v.alias for v in st.project.variants if v.name == name)
-
-
-# -------------------------------------------------------------------- carrying a change out
-
-
-def _finish(st: State, ops: list[specedit.Op], serving_plan: Callable[[Serving], Plan] | None,
-            summary: list[str]) -> Edit:
-    new_spec = specedit.apply_to_data(st.spec, ops)
-    problems = model.problems(new_spec)
-    if problems:
-        lines = "; ".join(f"{model.format_path(path)}: {message}" for path, message in problems)
-        raise RefusedEdit(
-            f"the change would make {SPEC_FILE} invalid ({lines}); nothing was changed"
-        )
-    edit = Edit(root=st.folder, kind=PROJECT, summary=summary)
-    plan = _plan(render_spec(st.spec), render_spec(new_spec), ops, serving_plan)
-    for rel, change in plan.items():
-        if change.kind != "serving":
-            _carry(edit, st, rel, change, ops, new_spec)
-    if serving_plan is not None:  # the user's serving bundle, whatever its files are
-        serving = serving_plan(st.serving)
-        for rel, after in serving.texts().items():
-            edit.change(f"{SERVING}/{rel}", st.serving.docs[rel].text, after)
-        edit.warnings += serving.notes
-    edit.changes.sort(key=lambda c: c.rel)
-    if not edit.changes:
-        edit.summary = ["Nothing to change: " + summary[0][0].lower() + summary[0][1:]]
-    return edit
-
-
-@dataclass
-class _FileChange:
-    kind: str  # "spec", "serving", "values" or "text"
-    values: list = field(default_factory=list)  # ValueChanges, for "values"; Changes, for "text"
-
-
-def _serving_texts(old: dict[str, str], serving_plan) -> dict[str, str]:
-    """The serving plan made on the old render's serving bundle (read from a folder, as the
-    user's is): the new text of each file it changes."""
-    if serving_plan is None:
-        return {}
-    with tempfile.TemporaryDirectory(prefix="bundlegen-") as tmp:
-        for rel, text in old.items():
-            if rel.startswith(f"{SERVING}/"):
-                path = Path(tmp, rel)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(text.encode("utf-8"))
-        return serving_plan(Serving(Path(tmp, SERVING))).texts()
-
-
-def _plan(a: dict[str, str], b: dict[str, str], ops, serving_plan) -> dict[str, _FileChange]:
-    """What changes in which file, proven on the render of the old spec (a): made there, it
-    must give the render of the new spec (b) exactly (else the template broke a promise)."""
-    if set(a) != set(b):
-        raise NotSameShape(", ".join(sorted(set(a) ^ set(b))), "a file appears or disappears")
-    plan: dict[str, _FileChange] = {}
-    serving_texts = _serving_texts(a, serving_plan)
-    for rel in sorted(a):
-        if rel == SPEC_FILE:
-            rendered = yamltree.load(a[rel], rel)  # the list form
-            got = specedit.apply_to_text(Doc(a[rel], rel), ops,
-                                         specedit.apply_to_data(rendered, ops))
-            kind = _FileChange("spec")
-        elif rel.startswith(f"{SERVING}/") and rel[len(SERVING) + 1:] in serving_texts:
-            got = serving_texts[rel[len(SERVING) + 1:]]
-            kind = _FileChange("serving")
-        elif a[rel] == b[rel]:
-            continue
-        elif rel.endswith((".yml", ".yaml")):
-            changes = value_changes(Doc(a[rel], rel), Doc(b[rel], rel))
-            got, _ = apply_value_changes(Doc(a[rel], rel), changes)
-            kind = _FileChange("values", changes)
-        else:  # a text file (the README's diagram): its changed lines, found by their text
-            changes = text_changes(a[rel], b[rel])
-            got, _ = apply_text_changes(a[rel], changes)
-            kind = _FileChange("text", changes)
-        if got != b[rel]:
-            raise NotSameShape(rel, "the edit of its render does not give the new render")
-        plan[rel] = kind
-    for rel in (f"{SERVING}/{r}" for r in serving_texts):
-        if rel not in plan:
-            raise NotSameShape(rel, "the serving edit touches a file the template does not have")
-    return plan
-
-
-def _carry(edit: Edit, st: State, rel: str, change: _FileChange, ops,
-           new_spec: dict) -> None:
-    """Make one file's change in the user's copy of it."""
-    path = st.folder / rel
-    if not path.is_file():
-        edit.warnings.append(f"{path}: not in the project (deleted by hand?); left out")
-        return
-    text = read_text(path, str(path))
-    if change.kind == "spec":
-        edit.change(rel, text, specedit.apply_to_text(Doc(text, str(path)), ops, new_spec))
-        return
-    if change.kind == "text":
-        after, missed = apply_text_changes(text, change.values)
-        if missed:
-            edit.warnings.append(f"{path}: {len(missed)} change(s) not carried over: the lines "
-                                 "were edited by hand (`bundlegen regions --format mermaid` "
-                                 "draws the current diagram)")
-        edit.change(rel, text, after)
-        return
-    after, skipped = apply_value_changes(Doc(text, str(path)), change.values)
-    edit.warnings += [f"{path}: {note}" for note in skipped]
-    edit.change(rel, text, after)
