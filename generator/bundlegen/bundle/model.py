@@ -124,7 +124,8 @@ def read_bundle(folder: Path) -> Bundle:
     for path in paths:
         rel = os.path.relpath(path, folder).replace(os.sep, "/")
         text = docs.read(rel)
-        data[rel] = docs[rel].data() if "targets" in text else yamltree.load(text, str(path))
+        name = str(folder / rel)
+        data[rel] = docs[rel].data() if "targets" in text else yamltree.load(text, name)
     targets: dict[str, Target] = {}
     holders = []
     for rel in docs:
