@@ -44,7 +44,7 @@ def wall(cmd: list[str]) -> float:
 def in_process(bundles: list[Path], files: list[Path]) -> tuple[float, float]:
     """(lint seconds, of which parsing YAML) in this process, schema loaded once beforehand."""
     from bundlegen.lint import lint_paths, load_schema
-    from bundlegen.yamltree import compose
+    from bundlegen.yaml.tree import compose
 
     schema = load_schema(SCHEMA)
     _ = schema.validator  # a lazy property: compile it once, as one CLI run does

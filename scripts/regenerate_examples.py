@@ -29,7 +29,7 @@ def scenarios() -> list[Path]:
 
 def generate(scenario: Path, out: Path) -> Path:
     """The project `bundlegen new --spec <scenario>/bundlegen.yml --no-input` makes, in out."""
-    from bundlegen.scaffold import create_project
+    from bundlegen.project.scaffold import create_project
 
     return create_project(scenario / "bundlegen.yml", out).path
 

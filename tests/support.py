@@ -100,7 +100,7 @@ def bake(spec: dict, tmp_path: Path) -> Path:
     the suite's time (every edit command's test compares with a render)."""
     key = json.dumps(spec, sort_keys=True)
     if key not in _RENDERS:
-        from bundlegen.scaffold import create_project
+        from bundlegen.project.scaffold import create_project
 
         where = Path(tempfile.mkdtemp(prefix="bundlegen-render-"))
         spec_file = write_spec(where / "spec.yml", spec)

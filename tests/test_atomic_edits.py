@@ -24,9 +24,10 @@ import pytest
 from editsupport import run, snapshot
 from support import DEFAULT_SPEC, write_spec
 
-from bundlegen import fsio, regions
-from bundlegen.changeset import commit
+from bundlegen import fsio
+from bundlegen.edit import commit
 from bundlegen.errors import RefusedEdit
+from bundlegen.regions import commands as regions
 
 SHOP = Path(__file__).parent / "data" / "edits" / "shop"  # targets in three files
 EU = ("eu-west-1", "https://dbc-3333333333333333.cloud.databricks.com")

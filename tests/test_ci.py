@@ -145,9 +145,9 @@ def test_github_workflows_are_least_privilege_and_pinned(projects):
 def test_every_action_pin_comes_from_the_one_table_of_pins(projects):
     """template/bundlegen_ext.py ACTION_PINS is the only place a generated workflow's pins come
     from; each was checked to exist in its repository (docs/decisions/ci-auth-and-pins.md)."""
-    from bundlegen.templating import ext
+    from bundlegen_model.pins import ACTION_PINS
 
-    pins = ext().ACTION_PINS
+    pins = ACTION_PINS
     used = set()
     for project in projects.values():
         for path in ci_files(project)["github"]:

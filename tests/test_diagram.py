@@ -17,7 +17,8 @@ from editsupport import run
 from mermaid_syntax import MermaidError, parse
 from support import DEFAULT_SPEC, host, make_spec, real_bundles
 
-from bundlegen.templating import build_answers, ext
+import bundlegen_model as model
+from bundlegen.project.template import build_answers
 
 SPECS = {
     "default": DEFAULT_SPEC,
@@ -103,8 +104,8 @@ def test_one_more_region_only_appends_lines(key):
     if spec["cloud"] != "aws":
         region = {"azure": "japaneast", "gcp": "asia-northeast1"}[spec["cloud"]]
         bigger["regions"][-1] = {"name": region, "host": host(spec["cloud"], 9)}
-    small = ext().Project(build_answers(spec)).diagram.splitlines()
-    big = ext().Project(build_answers(bigger)).diagram.splitlines()
+    small = model.Project(build_answers(spec)).diagram.splitlines()
+    big = model.Project(build_answers(bigger)).diagram.splitlines()
     assert big[: len(small)] == small
 
 
@@ -185,7 +186,7 @@ def test_every_real_bundle_gets_a_diagram_mermaid_reads():
 
 
 def test_labels_and_ids_are_escaped():
-    e = ext()
+    e = model
     region = e.DiagramRegion(
         name='eu "west" <1>', role="replica", target="prod-x#1;",
         endpoints=(e.Endpoint("a-b", (("v-1", 50), ("v_1", 50))),),
@@ -214,7 +215,7 @@ def test_the_syntax_reader_refuses_what_mermaid_might_read_otherwise(text, messa
 
 
 def test_names_that_read_alike_as_ids_get_ids_of_their_own():
-    e = ext()
+    e = model
     regions = [e.DiagramRegion(name="prod", role="primary", target="prod", host="a.example.com"),
                e.DiagramRegion(name="prod-host", role="replica", target="prod-host", host="b.example.com")]
     graph = parse(e.mermaid(regions) + "\n")

@@ -24,9 +24,10 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bundlegen import fsio, regions
-from bundlegen.changeset import commit
+from bundlegen import fsio
+from bundlegen.edit import commit
 from bundlegen.errors import BundlegenError
+from bundlegen.regions import commands as regions
 
 settings.register_profile(
     "edits", max_examples=25, deadline=None, database=None,

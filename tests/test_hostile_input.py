@@ -19,7 +19,7 @@ import pytest
 from editsupport import run, snapshot
 from support import DEFAULT_SPEC, make_spec
 
-from bundlegen import yamltree
+from bundlegen.yaml import tree as yamltree
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 CASES = sorted(p.stem for p in HOSTILE.glob("*.yml"))

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from support import DEFAULT_SPEC, assert_valid_project, write_spec
 
 from bundlegen.cli import cli
-from bundlegen.interview import Interview, Invalid
+from bundlegen.project.interview import Interview, Invalid
 
 
 class Script:

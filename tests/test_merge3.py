@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bundlegen.merge3 import Labels, merge
+from bundlegen.upgrade.merge3 import Labels, merge
 
 BASE = "name: fraud\njobs:\n  train:\n    schedule: daily\n    retries: 1\nserving:\n  size: Small\n"
 

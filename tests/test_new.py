@@ -20,6 +20,7 @@ from support import (
 )
 
 from bundlegen.cli import cli
+from bundlegen.project.template import render_spec
 
 
 def run(*args, cwd=None):
@@ -184,6 +185,15 @@ def test_plain_cookiecutter_gives_the_same_project(tmp_path):
     cookiecutter(str(ROOT / "template"), no_input=True, output_dir=str(tmp_path / "cc"))
     run("new", "--no-input", "-o", str(tmp_path / "bg"))
     assert tree(tmp_path / "cc" / "fraud_detection") == tree(tmp_path / "bg" / "fraud_detection")
+
+
+def test_render_spec_gives_every_file_new_writes(tmp_path):
+    """The replay the editing commands (and upgrades) compare is what `bundlegen new` writes."""
+    spec = make_spec("gcp", 2, (60, 40), "gitlab")
+
+    rendered = render_spec(spec)
+
+    assert rendered == {rel.replace("\\", "/"): text for rel, text in tree(bake(spec, tmp_path)).items()}
 
 
 def test_plain_cookiecutter_with_the_same_answers_gives_the_same_project(tmp_path):

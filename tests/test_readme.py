@@ -18,9 +18,10 @@ import click
 import pytest
 from support import DEFAULT_SPEC, ROOT
 
+import bundlegen_model as model
 from bundlegen.cli import INTERNAL_ERROR, cli
 from bundlegen.errors import BundlegenError
-from bundlegen.templating import build_answers, ext
+from bundlegen.project.template import build_answers
 
 README = ROOT / "README.md"
 FINDINGS = 1  # what lint returns for errors found
@@ -136,7 +137,7 @@ def test_the_wheel_carries_the_template_and_schemas():
 
 def test_the_diagram_is_the_demo_projects():
     found = re.search(r"^```mermaid\n(.*?)\n```$", README.read_text(), re.MULTILINE | re.DOTALL)
-    assert found[1] == ext().Project(build_answers(DEFAULT_SPEC)).diagram
+    assert found[1] == model.Project(build_answers(DEFAULT_SPEC)).diagram
 
 
 # ---------------------------------------------------------------- links

@@ -250,6 +250,59 @@ def test_a_target_spread_over_included_files_is_copied_in_each(real):
     assert root["eu-west-1"] == {**root["staging"], "workspace": {"host": AWS}}
 
 
+# Targets the CLI loads that are written other than as block mappings: empty (`dev:`, `dev: null`,
+# `dev: ~`) or in flow style (`targets: {...}`, or a target `{...}`). Flow style stays flow
+# style: the copy goes in as `, name: {...}`, and remove-region takes exactly that out again.
+ODD_TARGETS = {
+    "flow-style targets": (
+        f"bundle: {{name: b}}\ntargets: {{dev: {{mode: development, default: true}}, "
+        f"prod: {{mode: production, workspace: {{host: {AWS}}}}}}}\n",
+        "prod-eu-west-1", {"mode": "production", "workspace": {"host": AWS_2}}),
+    "flow-style targets over lines": (
+        f"targets: {{\n  dev: {{default: true}},\n  prod: {{mode: production, workspace: {{host: {AWS}}}}},\n}}\n",
+        "prod-eu-west-1", {"mode": "production", "workspace": {"host": AWS_2}}),
+    "a flow-style default target": (
+        f"targets: {{dev: {{mode: development, default: true, workspace: {{host: {AWS}}}}}}}\n",
+        "eu-west-1", {"mode": "development", "workspace": {"host": AWS_2}}),
+    "flow-style targets in a block": (
+        f"workspace: {{host: {AWS}}}\ntargets:\n  dev: {{default: true}}\n  prod: {{mode: production}}\n",
+        "prod-eu-west-1", {"mode": "production", "workspace": {"host": AWS_2}}),
+    "a host added to a flow-style workspace": (
+        f"workspace: {{host: {AWS}}}\ntargets:\n  prod: {{mode: production, workspace: {{root_path: /x}}}}\n",
+        "prod-eu-west-1", {"mode": "production", "workspace": {"root_path": "/x", "host": AWS_2}}),
+    "dev: null": (
+        f"workspace:\n  host: {AWS}\ntargets:\n  dev: null  # nothing else\n",
+        "eu-west-1", {"workspace": {"host": AWS_2}}),
+    "dev: ~ and an empty target": (
+        f"workspace:\n  host: {AWS}\ntargets:\n  dev: ~\n  qa:\n",
+        "eu-west-1", {"workspace": {"host": AWS_2}}),
+    "{dev: null}": (
+        f"workspace: {{host: {AWS}}}\ntargets: {{dev: null}}\n",
+        "eu-west-1", {"workspace": {"host": AWS_2}}),
+    "{dev: }": (
+        f"workspace: {{host: {AWS}}}\ntargets: {{dev: }}\n",
+        "eu-west-1", {"workspace": {"host": AWS_2}}),
+    "{dev}": (
+        f"workspace: {{host: {AWS}}}\ntargets: {{dev}}\n",
+        "eu-west-1", {"workspace": {"host": AWS_2}}),
+}
+
+
+@pytest.mark.parametrize("text,new,expected", ODD_TARGETS.values(), ids=list(ODD_TARGETS))
+def test_empty_and_flow_style_targets_take_a_region_and_give_it_back(tmp_path, text, new, expected):
+    (tmp_path / "databricks.yml").write_text(text)
+
+    added = run("add-region", "eu-west-1", "--host", AWS_2, "--project-dir", tmp_path)
+    after = yaml.safe_load((tmp_path / "databricks.yml").read_text())
+    removed = run("remove-region", "eu-west-1", "--project-dir", tmp_path)
+
+    assert added.exit_code == 0, added.stderr
+    assert after["targets"][new] == expected
+    assert {k: v for k, v in after["targets"].items() if k != new} == yaml.safe_load(text)["targets"]
+    assert removed.exit_code == 0, removed.stderr
+    assert (tmp_path / "databricks.yml").read_text() == text
+
+
 def test_target_name_and_from(tmp_path):
     (tmp_path / "databricks.yml").write_text(
         "targets:\n  dev:\n    default: true\n  prod:\n    mode: production\n"
@@ -308,10 +361,6 @@ ERRORS = [
     ("--metastore-id", {},
      ["add-region", "eu-west-1", "--host", AWS_2, "--metastore-id", "aws:eu-west-1:x"],
      "--metastore-id: only a bundlegen project"),
-    ("flow-style targets",
-     {"databricks.yml": f"bundle: {{name: b}}\ntargets: {{prod: {{mode: production, workspace: {{host: {AWS}}}}}}}\n"},
-     ["add-region", "eu-west-1", "--host", AWS_2],
-     "databricks.yml:2; use block style"),
     ("an included file that does not parse",
      {"resources/job.yml": "resources:\n  jobs:\n    a: {name: [x}\n"},
      ["add-region", "eu-west-1", "--host", AWS_2],
@@ -391,6 +440,67 @@ def test_regions_shows_the_endpoints_a_target_serves(tmp_path):
         """))
     listing = json.loads(run("regions", "--format", "json", "--project-dir", tmp_path).stdout)
     assert listing["regions"][0]["endpoints"] == ["scoring-prod", "shadow"]
+
+
+def test_regions_reads_the_files_the_cli_includes_and_no_others(tmp_path):
+    """Go's filepath.Glob, as the CLI resolves include: `**` is one folder level, like `*`."""
+    (tmp_path / "databricks.yml").write_text(
+        f"bundle: {{name: b}}\ninclude: [resources/**/*.yml]\n"
+        f"targets:\n  prod:\n    mode: production\n    workspace: {{host: {AWS}}}\n")
+    (tmp_path / "resources" / "one").mkdir(parents=True)
+    (tmp_path / "resources" / "one" / "two").mkdir()
+    (tmp_path / "resources" / "one" / "near.yml").write_text(
+        f"targets:\n  near:\n    workspace: {{host: {AWS_2}}}\n")
+    (tmp_path / "resources" / "one" / "two" / "deep.yml").write_text(
+        "targets:\n  deep:\n    workspace: {host: https://dbc-1111111111111111.cloud.databricks.com}\n")
+
+    listing = json.loads(run("regions", "--format", "json", "--project-dir", tmp_path).stdout)
+    lint = run("lint", "--format", "json", tmp_path)
+
+    assert [r["target"] for r in listing["regions"]] == ["prod", "near"]
+    assert "deep" not in lint.stdout
+
+
+def test_a_literal_include_that_matches_nothing_is_bad_input(tmp_path):
+    (tmp_path / "databricks.yml").write_text(
+        f"include:\n  - resources/missing.yml\ntargets:\n  prod:\n    workspace: {{host: {AWS}}}\n")
+
+    result = run("regions", "--project-dir", tmp_path)
+
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith(
+        "databricks.yml:2:5: resources/missing.yml in the include section does not match any file")
+
+
+def test_regions_merges_routes_as_the_cli_does(tmp_path):
+    """Routes of the top level and of a target are both deployed: the CLI appends lists."""
+    (tmp_path / "databricks.yml").write_text(textwrap.dedent(f"""\
+        resources:
+          model_serving_endpoints:
+            scoring:
+              name: scoring
+              config:
+                traffic_config:
+                  routes: [{{served_entity_name: a, traffic_percentage: 90}}]
+        targets:
+          prod:
+            mode: production
+            workspace: {{host: {AWS}}}
+            resources:
+              model_serving_endpoints:
+                scoring:
+                  config:
+                    traffic_config:
+                      routes: [{{served_entity_name: b, traffic_percentage: 10}}]
+          dev:
+            workspace: {{host: {AWS_2}}}
+            resources: null
+        """))
+    listing = json.loads(run("regions", "--format", "json", "--project-dir", tmp_path).stdout)
+    assert {r["target"]: r["traffic"] for r in listing["regions"]} == {
+        "prod": {"scoring": {"a": 90, "b": 10}},
+        "dev": {"scoring": {"a": 90}},
+    }
 
 
 def many_targets(n: int) -> str:

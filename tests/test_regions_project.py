@@ -213,6 +213,24 @@ def test_a_readme_rewritten_by_hand_is_left_alone_with_a_warning(project_of, tmp
     assert "prod-ap-southeast-2" in (project / "databricks.yml").read_text()
 
 
+def test_the_serving_folder_is_the_project_for_regions_and_traffic_alike(project_of, tmp_path):
+    """One project locator: --project-dir <project>/serving names the project (its spec, the
+    jobs bundle and the serving bundle), for add-region as for traffic."""
+    project = project_of(make_spec("aws", 1, (100,)), tmp_path)
+    serving = project / "serving"
+
+    added = run("add-region", "eu-west-1", "--host", host("aws", 1), "--project-dir", serving,
+                "--dry-run")
+    listing = json.loads(run("regions", "--project-dir", serving, "--format", "json").stdout)
+    traffic = json.loads(run("traffic", "show", "--project-dir", serving, "--format", "json").stdout)
+
+    assert added.exit_code == 0, added.output
+    assert "+++ b/bundlegen.yml\n" in added.stdout and "+++ b/databricks.yml\n" in added.stdout
+    assert "+++ b/serving/databricks.yml\n" in added.stdout
+    assert listing["kind"] == traffic["kind"] == "bundlegen project"
+    assert listing["project"] == traffic["project"] == str(project)
+
+
 def test_regions_lists_targets_hosts_roles_and_endpoints(project_of, tmp_path):
     spec = make_spec("azure", 3)
     project = project_of(spec, tmp_path)

@@ -15,7 +15,7 @@ import compile_cache
 import pytest
 from support import bake, make_spec, tree, write_spec
 
-from bundlegen.scaffold import create_project
+from bundlegen.project.scaffold import create_project
 
 SPECS = {
     "aws_two_regions_github": make_spec("aws", 2, (90, 10), "github"),

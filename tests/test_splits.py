@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bundlegen.errors import InputError, RefusedEdit
-from bundlegen.splits import parse_assignments, parse_steps, require_total, with_share
+from bundlegen.traffic.splits import parse_assignments, parse_steps, require_total, with_share
 
 
 def test_assignments_are_names_with_whole_percentages():

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from support import make_spec
 
-from bundlegen.renderdiff import add_runs, remove_runs, yaml_runs
-from bundlegen.templating import build_answers, render
-from bundlegen.yamledit import Doc
+from bundlegen.project.renderdiff import add_runs, remove_runs, yaml_runs
+from bundlegen.project.template import build_answers, render
+from bundlegen.yaml.doc import Doc
 
 SPECS = [
     # (cloud, regions before, variants, ci, architectures[, other settings])

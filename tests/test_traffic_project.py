@@ -19,8 +19,8 @@ from editsupport import assert_healthy, changed, removed_lines, run, snapshot
 from lint_support import lint
 from support import host, make_spec
 
-from bundlegen.changeset import commit
-from bundlegen.traffic import promote
+from bundlegen.edit import commit
+from bundlegen.traffic.commands import promote
 
 TWO_REGIONS = make_spec("aws", 2, (90, 10))
 THREE_VARIANTS = make_spec("azure", 3, (70, 20, 10), "azure-devops")

@@ -28,10 +28,11 @@ from upgradesupport import (
     wheel_of,
 )
 
-from bundlegen import __version__, baserender, specmigrate
-from bundlegen.scaffold import create_project
-from bundlegen.spec import load_spec
-from bundlegen.upgrade import RECORD
+from bundlegen import __version__
+from bundlegen.project.scaffold import create_project
+from bundlegen.project.spec import load_spec
+from bundlegen.upgrade import baserender, specmigrate
+from bundlegen.upgrade.plan import RECORD
 
 DROPPED_LINE = "# bundlegen 0.1.9 wrote this line; 0.2.0 does not"
 RETIRED = "docs/retired.md"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bundlegen.errors import BundlegenError
-from bundlegen.upgrade import Upgrade, merge_files
+from bundlegen.upgrade.plan import Upgrade, merge_files
 
 BASE = "a: 1\nb: 2\nc: 3\nd: 4\n"
 NEW = BASE.replace("d: 4", "d: 5")

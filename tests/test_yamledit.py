@@ -6,12 +6,11 @@ from __future__ import annotations
 import pytest
 
 from bundlegen.errors import InputError, RefusedEdit
-from bundlegen.yamledit import (
-    Doc,
+from bundlegen.yaml.doc import Doc, identity
+from bundlegen.yaml.edit import (
     copy_entry,
     deletion,
     drop_key,
-    identity,
     in_style,
     insertion,
     key_edit,

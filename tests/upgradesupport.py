@@ -58,7 +58,9 @@ def insert_first_line(path: Path, line: str) -> None:
 
 def old_bundlegen(tree: Path, *args, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the bundlegen of `tree`, in its own process."""
-    env = {**os.environ, "PYTHONPATH": str(tree / "generator")}
+    # its own domain package too (template/bundlegen_model), where the tree has one
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tree / "template"),
+                                                       str(tree / "generator")])}
     run = subprocess.run([sys.executable, "-m", "bundlegen", *map(str, args)], env=env,
                          capture_output=True, text=True, cwd=cwd)
     assert run.returncode == 0, run.stderr
@@ -78,6 +80,7 @@ def wheel_of(tree: Path, dest: Path) -> Path:
     """A wheel laid out as pyproject.toml builds it: the package, its template and schemas."""
     with zipfile.ZipFile(dest, "w") as wheel:
         for part, inside in (("generator/bundlegen", "bundlegen"),
+                             ("template/bundlegen_model", "bundlegen_model"),
                              ("template", "bundlegen/template"),
                              ("schemas", "bundlegen/schemas")):
             for path in sorted((tree / part).rglob("*")):

@@ -17,8 +17,8 @@ import click
 
 from bundlegen import __version__
 from bundlegen.errors import BundlegenError
-from bundlegen.regionformats import FORMATS
-from bundlegen.trafficformats import FORMATS as TRAFFIC_FORMATS
+from bundlegen.regions.formats import FORMATS
+from bundlegen.traffic.formats import FORMATS as TRAFFIC_FORMATS
 
 INTERNAL_ERROR = 3
 INTERRUPTED = 130
@@ -71,7 +71,7 @@ class _TerminalAsker:
         return line.rstrip("\r\n")
 
     def ask(self, question, default, check):
-        from bundlegen.interview import Invalid
+        from bundlegen.project.interview import Invalid
 
         shown = f" [{default}]" if default else ""
         while True:
@@ -98,8 +98,8 @@ class _TerminalAsker:
 def _interview(spec_path: Path | None) -> dict | None:
     """Ask for what the spec leaves out, show the result, and offer to save it; None when the
     person says no to generating."""
-    from bundlegen.interview import Interview, save_spec, spec_text
-    from bundlegen.spec import load_spec
+    from bundlegen.project.interview import Interview, save_spec, spec_text
+    from bundlegen.project.spec import load_spec
 
     asker = _TerminalAsker()
     spec = Interview(asker, load_spec(spec_path) if spec_path else {}).run()
@@ -137,7 +137,7 @@ def _interview(spec_path: Path | None) -> dict | None:
 @click.option("--force", is_flag=True, help="Overwrite the generated files of an existing project.")
 def new(spec_path: Path | None, output_dir: Path, no_input: bool, force: bool) -> None:
     """Create a project: OUTPUT_DIR/<project_slug>/ from a spec, through the template."""
-    from bundlegen.scaffold import create_project, next_steps
+    from bundlegen.project.scaffold import create_project, next_steps
 
     if spec_path is not None and not spec_path.exists():
         raise click.BadParameter(f"{spec_path}: no such file", param_hint="--spec")
@@ -239,27 +239,29 @@ def _locked(project_dir: Path, dry_run: bool, locate: bool = True):
         yield
         return
     from bundlegen.fsio import project_lock
-    from bundlegen.traffic import locate as find
+    from bundlegen.project.folder import locate as find
 
-    with project_lock(find(project_dir)[1] if locate else project_dir):
+    with project_lock(find(project_dir).root if locate else project_dir):
         yield
 
 
-def _report(changes, dry_run: bool) -> None:
-    from bundlegen.regions import commit
+def _report(edit, dry_run: bool) -> None:
+    """An edit shown and written: warnings, then the diff (--dry-run) or the summary and the
+    files written. Every command that edits files reports through here."""
+    from bundlegen.edit import commit
 
-    for warning in changes.warnings:
+    for warning in edit.warnings:
         click.echo(f"warning: {warning}", err=True)
-    if dry_run:
-        click.echo(changes.diff(), nl=False)
+    if dry_run and edit.changes:
+        for line in edit.summary:  # what the diff would do, on stderr: stdout stays a patch
+            click.echo(f"would: {line.strip()}" if not line.startswith(" ") else line, err=True)
+        click.echo(edit.diff(), nl=False)
         return
-    commit(changes)
-    verb = {"add": "Added", "remove": "Removed"}[changes.action]
-    source = f", copied from {changes.source}" if changes.source else ""
-    click.echo(
-        f"{verb} region {changes.region} (target {changes.target}{source}) in {changes.root}"
-    )
-    for change in changes.changes:
+    if edit.changes and not dry_run:
+        commit(edit)
+    for line in edit.summary:
+        click.echo(line)
+    for change in edit.changes:
         what = (
             "created" if change.before is None else "deleted" if change.after is None else "edited"
         )
@@ -281,7 +283,7 @@ def _report(changes, dry_run: bool) -> None:
 @_DRY_RUN
 def add_region(name, host, project_dir, source, target_name, metastore_id, dry_run) -> None:
     """Add region NAME: its target(s) and everything the project keeps per region."""
-    from bundlegen.regions import add_region as plan
+    from bundlegen.regions.commands import add_region as plan
 
     with _locked(project_dir, dry_run):
         _report(plan(project_dir, name, host, source, target_name, metastore_id), dry_run)
@@ -294,7 +296,7 @@ def add_region(name, host, project_dir, source, target_name, metastore_id, dry_r
 @_DRY_RUN
 def remove_region(name, project_dir, target_name, dry_run) -> None:
     """Remove region NAME: what add-region added. Never the primary or the last region."""
-    from bundlegen.regions import remove_region as plan
+    from bundlegen.regions.commands import remove_region as plan
 
     with _locked(project_dir, dry_run):
         _report(plan(project_dir, name, target_name), dry_run)
@@ -306,7 +308,7 @@ def remove_region(name, project_dir, target_name, dry_run) -> None:
               show_default=True, help="text: a table; json: a document; mermaid: a diagram.")
 def regions(project_dir, fmt) -> None:
     """List the regions (targets) with host, role, serving endpoints and traffic split."""
-    from bundlegen.regions import list_regions
+    from bundlegen.regions.commands import list_regions
 
     click.echo(FORMATS[fmt](list_regions(project_dir)), nl=False)
 
@@ -337,14 +339,14 @@ def region() -> None:
 def region_set(name, metastore_id, workload_size, scale_to_zero, latency_budget_ms, catalog,
                service_principal, unset, project_dir, dry_run) -> None:
     """Set region NAME's settings in bundlegen.yml and in every file generated from them."""
-    from bundlegen.regionsettings import set_region
+    from bundlegen.regions.settings import set_region
 
     given = {"catalog": catalog, "metastore_id": metastore_id,
              "service_principal": service_principal, "workload_size": workload_size,
              "scale_to_zero": scale_to_zero, "latency_budget_ms": latency_budget_ms}
     values = {k: v for k, v in given.items() if v is not None}
     with _locked(project_dir, dry_run):
-        _edited(set_region(project_dir, name, values, tuple(unset)), dry_run)
+        _report(set_region(project_dir, name, values, tuple(unset)), dry_run)
 
 
 @cli.group()
@@ -356,24 +358,6 @@ def traffic() -> None:
     Edits change only the numbers and entries concerned and are written together; --dry-run
     prints the diff instead.
     """
-
-
-def _edited(edit, dry_run: bool) -> None:
-    from bundlegen.changeset import commit
-
-    for warning in edit.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    if dry_run and edit.changes:
-        for line in edit.summary:  # what the diff would do, on stderr: stdout stays a patch
-            click.echo(f"would: {line.strip()}" if not line.startswith(" ") else line, err=True)
-        click.echo(edit.diff(), nl=False)
-        return
-    if edit.changes and not dry_run:
-        commit(edit)
-    for line in edit.summary:
-        click.echo(line)
-    for change in edit.changes:
-        click.echo(f"  edited   {change.rel}")
 
 
 _ENDPOINT = click.option("--endpoint", metavar="KEY",
@@ -389,7 +373,7 @@ _ENDPOINT = click.option("--endpoint", metavar="KEY",
               show_default=True, help="Output format.")
 def traffic_show(project_dir, target, endpoint, fmt) -> None:
     """Each target's endpoint: its variants, the alias and version each serves, their share."""
-    from bundlegen.traffic import show
+    from bundlegen.traffic.commands import show
 
     click.echo(TRAFFIC_FORMATS[fmt](show(project_dir, target, endpoint)), nl=False)
 
@@ -404,10 +388,10 @@ def traffic_show(project_dir, target, endpoint, fmt) -> None:
 def traffic_set(assignments, endpoint, target, project_dir, dry_run) -> None:
     """Set the shares of variants: integers from 0 to 100; variants not named keep theirs, and
     the split must add up to 100."""
-    from bundlegen.traffic import set_split
+    from bundlegen.traffic.commands import set_split
 
     with _locked(project_dir, dry_run):
-        _edited(set_split(project_dir, assignments, endpoint, target), dry_run)
+        _report(set_split(project_dir, assignments, endpoint, target), dry_run)
 
 
 @traffic.command("add-variant")
@@ -422,10 +406,10 @@ def traffic_set(assignments, endpoint, target, project_dir, dry_run) -> None:
 @_DRY_RUN
 def traffic_add_variant(name, alias, pct, source, shadow, project_dir, dry_run) -> None:
     """Add variant NAME: a served entity, its route and its version variable, in every target."""
-    from bundlegen.traffic import add_variant
+    from bundlegen.traffic.commands import add_variant
 
     with _locked(project_dir, dry_run):
-        _edited(add_variant(project_dir, name, alias, pct, source, shadow), dry_run)
+        _report(add_variant(project_dir, name, alias, pct, source, shadow), dry_run)
 
 
 @traffic.command("remove-variant")
@@ -436,10 +420,10 @@ def traffic_add_variant(name, alias, pct, source, shadow, project_dir, dry_run) 
 @_DRY_RUN
 def traffic_remove_variant(name, to, project_dir, dry_run) -> None:
     """Remove variant NAME (never the first, the champion, nor the last)."""
-    from bundlegen.traffic import remove_variant
+    from bundlegen.traffic.commands import remove_variant
 
     with _locked(project_dir, dry_run):
-        _edited(remove_variant(project_dir, name, to), dry_run)
+        _report(remove_variant(project_dir, name, to), dry_run)
 
 
 @traffic.command("promote")
@@ -448,10 +432,10 @@ def traffic_remove_variant(name, to, project_dir, dry_run) -> None:
 @_DRY_RUN
 def traffic_promote(name, project_dir, dry_run) -> None:
     """Request that NAME's version becomes the champion's, once; the split does not change."""
-    from bundlegen.traffic import promote
+    from bundlegen.traffic.commands import promote
 
     with _locked(project_dir, dry_run):
-        _edited(promote(project_dir, name), dry_run)
+        _report(promote(project_dir, name), dry_run)
 
 
 @traffic.command("ramp")
@@ -464,10 +448,10 @@ def traffic_promote(name, project_dir, dry_run) -> None:
 @_DRY_RUN
 def traffic_ramp(name, steps, off, project_dir, dry_run) -> None:
     """Plan a canary ramp of NAME: each newer version is raised step by step and promoted."""
-    from bundlegen.traffic import ramp
+    from bundlegen.traffic.commands import ramp
 
     with _locked(project_dir, dry_run):
-        _edited(ramp(project_dir, name, steps, off), dry_run)
+        _report(ramp(project_dir, name, steps, off), dry_run)
 
 
 @cli.command()
@@ -485,7 +469,7 @@ def upgrade(ctx, project_dir, base, dry_run) -> None:
     A three-way merge per file of what the generating bundlegen renders from bundlegen.yml,
     what this one renders, and the project. Exit code 1 when there are conflicts.
     """
-    from bundlegen import upgrade as core
+    from bundlegen.upgrade import plan as core
 
     with _locked(project_dir, dry_run, locate=False):
         up = core.plan(project_dir, base, notify=lambda line: click.echo(line, err=True))

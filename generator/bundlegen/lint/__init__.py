@@ -12,8 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bundlegen.bundle.files import display_path, find_root
 from bundlegen.lint.findings import ERROR, WARNING, Finding, strict
-from bundlegen.lint.loader import Bundle, display_path, find_root, load_bundle
+from bundlegen.lint.loader import Bundle, load_bundle
 from bundlegen.lint.rules import RULES, TargetContext, target_checks
 from bundlegen.lint.schema import Schema, check_file, load_schema, missing_finding
 from bundlegen.lint.selection import Selection, find_config, suppress

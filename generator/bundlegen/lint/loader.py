@@ -9,49 +9,17 @@ include that matches nothing, an override that cannot merge) are findings, not e
 
 from __future__ import annotations
 
-import glob
-import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bundlegen.bundle.files import display_path, included_files
+from bundlegen.bundle.merge import KEYED_LISTS, MERGED_TARGET_FIELDS
 from bundlegen.errors import InputError
 from bundlegen.lint.findings import ERROR, WARNING, Finding
 from bundlegen.lint.values import V, join, kind
-from bundlegen.yamltree import MappingNode, ScalarNode, SequenceNode, compose_first, scalar_12
+from bundlegen.yaml.tree import MappingNode, ScalarNode, SequenceNode, compose_first, scalar_12
 
-ROOT_FILE_NAMES = ("databricks.yml", "databricks.yaml", "bundle.yml", "bundle.yaml")
-
-# Top-level keys a target may override, and how (bundle/config/root.go in the CLI).
-_MERGED_TARGET_FIELDS = (
-    "bundle",
-    "workspace",
-    "artifacts",
-    "resources",
-    "sync",
-    "permissions",
-    "presets",
-)
-# Lists whose items with the same key are merged into one after the target overrides.
-_KEYED_LISTS = {
-    "jobs": {
-        "tasks": "task_key",
-        "job_clusters": "job_cluster_key",
-        "parameters": "name",
-        "environments": "environment_key",
-    },
-    "pipelines": {"clusters": "label"},
-}
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-
-
-def display_path(path: Path) -> str:
-    """A path as findings show it: relative to the current folder when it is below it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
 
 
 @dataclass
@@ -248,18 +216,6 @@ def read_file(path: Path, findings: list[Finding], known_top_level: frozenset[st
     return bf
 
 
-def find_root(path: Path) -> Path | None:
-    """The bundle root file for a path: the file itself, or the nearest one in it or above it."""
-    if path.is_file() and path.name in ROOT_FILE_NAMES:
-        return path
-    folder = path if path.is_dir() else path.parent
-    for candidate in (folder, *folder.parents):
-        for name in ROOT_FILE_NAMES:
-            if (candidate / name).is_file():
-                return candidate / name
-    return None
-
-
 def load_bundle(root_path: Path, known_top_level: frozenset[str]) -> Bundle:
     findings: list[Finding] = []
     root = read_file(root_path, findings, known_top_level)
@@ -295,60 +251,14 @@ def load_bundle(root_path: Path, known_top_level: frozenset[str]) -> Bundle:
 
 def _included(root: BundleFile, findings: list[Finding]) -> list[Path]:
     inc = root.root.get("include")
-    if inc is None or inc.v is None:
-        return []
-    if not inc.is_seq:
+    if inc is None or inc.v is None or not inc.is_seq:
         return []  # the schema check reports the wrong type
-    base = root.path.parent
-    seen = {os.path.abspath(root.path)} | {os.path.abspath(base / n) for n in ROOT_FILE_NAMES}
-    out: list[Path] = []
-    for i, entry in enumerate(inc.v):
-        if not isinstance(entry.v, str) or not entry.v:
-            continue
-        pattern = entry.v
-        where = (root.name, entry.line, entry.col, f"include[{i}]", "include-invalid")
-        if os.path.isabs(pattern):
-            findings.append(
-                Finding(ERROR, *where[:4], where[4], f"{pattern}: includes must be relative paths")
-            )
-            continue
-        # Go's filepath.Glob, as the CLI uses: `**` is no deeper than `*`, hidden files match.
-        matches = sorted(_glob(str(base / pattern)))
-        if not matches and not any(c in pattern for c in "*?["):
-            findings.append(
-                Finding(
-                    ERROR,
-                    *where[:4],
-                    where[4],
-                    f"{pattern} in the include section does not match any file",
-                )
-            )
-            continue
-        for match in matches:
-            p = Path(match)
-            key = os.path.abspath(match)
-            if key in seen or p.is_dir():
-                continue
-            seen.add(key)
-            if p.suffix not in (".yml", ".yaml", ".json"):
-                findings.append(
-                    Finding(
-                        ERROR,
-                        *where[:4],
-                        where[4],
-                        f"{display_path(p)} is matched by include but is not a YAML or JSON file "
-                        "(files to upload belong in sync.include)",
-                    )
-                )
-                continue
-            out.append(p)
-    return out
-
-
-def _glob(pattern: str) -> list[str]:
-    if sys.version_info >= (3, 11):
-        return glob.glob(pattern, recursive=False, include_hidden=True)
-    return glob.glob(pattern, recursive=False)  # pragma: no cover - Python 3.10 skips dotfiles
+    paths, problems = included_files(root.path, [entry.v for entry in inc.v])
+    for problem in problems:
+        entry = inc.v[problem.index]
+        findings.append(Finding(ERROR, root.name, entry.line, entry.col,
+                                f"include[{problem.index}]", "include-invalid", problem.message))
+    return paths
 
 
 def merge(a: V | None, b: V | None, findings: list[Finding], path: str) -> V | None:
@@ -428,7 +338,7 @@ def target_view(bundle: Bundle, target: str | None) -> dict[str, V]:
     t = root.get("targets", target) if (root is not None and target is not None) else None
     if t is not None and t.is_map:
         prefix = f"targets.{target}"
-        for f in _MERGED_TARGET_FIELDS:
+        for f in MERGED_TARGET_FIELDS:
             if f in t.v:
                 view[f] = (
                     merge(view.get(f), t.v[f], findings, join(prefix, f)) if f in view else t.v[f]
@@ -488,7 +398,7 @@ def _override_variables(defined: V | None, overrides: V) -> V:
 
 def _merge_keyed_lists(resources: V, findings: list[Finding]) -> V:
     out = dict(resources.v)
-    for rtype, lists in _KEYED_LISTS.items():
+    for rtype, lists in KEYED_LISTS.items():
         group = resources.get(rtype)
         if group is None or not group.is_map:
             continue

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bundlegen.bundle.servednames import served_name
 from bundlegen.lint import refs
 from bundlegen.lint.findings import ERROR, WARNING, Finding
 from bundlegen.lint.rules.registry import TargetContext, items, rule
 from bundlegen.lint.values import V, join
-from bundlegen.servednames import served_name
 
 
 def _endpoints(ctx: TargetContext):

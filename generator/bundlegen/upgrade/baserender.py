@@ -22,12 +22,10 @@ VERSION = re.compile(r"\d+(\.\d+)*([a-z]+\d*)?(\.(post|dev)\d+)?")
 
 
 def render_spec(spec: dict) -> dict[str, str]:
-    """What `bundlegen new` writes for a spec, as {path with '/': text}. This bundlegen's one
-    call into the renderer: a later replay function can take its place."""
-    from bundlegen.templating import build_answers, render
+    """What `bundlegen new` writes for a spec, as {path with '/': text}: the edits' replay."""
+    from bundlegen.project.template import render_spec as replay
 
-    with tempfile.TemporaryDirectory(prefix="bundlegen-render-") as tmp:
-        return read_tree(render(build_answers(spec), Path(tmp)))
+    return replay(spec)
 
 
 def read_tree(folder: Path) -> dict[str, str]:
@@ -48,6 +46,9 @@ from pathlib import Path
 code, version = sys.argv[1], sys.argv[2]
 if code:
     sys.path.insert(0, code)
+    # a source tree's domain package (template/bundlegen_model, from 0.2.0 on) goes with it
+    if (Path(code).parent / "template" / "bundlegen_model").is_dir():
+        sys.path.insert(0, str(Path(code).parent / "template"))
 import bundlegen
 if code and not Path(bundlegen.__file__).resolve().is_relative_to(Path(code).resolve()):
     sys.exit(f"bundlegen was imported from {bundlegen.__file__}, not from {code}")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bundlegen import yamltree
+import bundlegen_model as model
 from bundlegen.errors import InputError, InputErrors, Location
-from bundlegen.templating import ext
+from bundlegen.yaml import tree as yamltree
 
 
 def _duplicate_keys(node, filename: str) -> list[InputError]:
@@ -60,11 +60,10 @@ def load_spec(path: Path) -> dict:
     if errors:
         raise InputErrors(errors)
     data = yamltree.to_python(root)
-    e = ext()
-    problems = e.problems(data)
+    problems = model.problems(data)
     if problems:
         raise InputErrors(
-            [InputError(message, locate(root, p, filename), e.format_path(p))
+            [InputError(message, locate(root, p, filename), model.format_path(p))
              for p, message in problems]
         )
     return data

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bundlegen.templating import ext
+import bundlegen_model as model
 
 # A check turns the typed text into the value to store, or says in a sentence why it cannot.
 Check = Callable[[str], Any]
@@ -96,7 +96,7 @@ class Interview:
     # ---- the loops
 
     def _regions(self) -> None:
-        demo = ext().DEMO.get(self.spec.get("cloud"), [])
+        demo = model.DEMO.get(self.spec.get("cloud"), [])
         regions = self.spec["regions"] = []
         while True:
             i = len(regions)
@@ -186,7 +186,7 @@ def _problem(spec: dict, path: tuple) -> str | None:
     The validator checks the rules only once the schema holds, so the fields of a region or
     variant not asked yet stand in with harmless values while its earlier answers are checked.
     """
-    e = ext()
+    e = model
     candidate = copy.deepcopy(spec)
     for key, field, value in (("regions", "host", "https://workspace.invalid"),
                               ("variants", "traffic", 0)):

@@ -10,15 +10,15 @@ from pathlib import Path
 
 from bundlegen import fsio
 from bundlegen.errors import BundlegenError, InputError, InputErrors, Location, RefusedEdit
+from bundlegen.project.spec import load_spec
+from bundlegen.project.template import answer_problems, build_answers, project_of, render
 from bundlegen.release import unreleased_note
-from bundlegen.spec import load_spec
-from bundlegen.templating import answer_problems, build_answers, project_of, render
 
 
 @dataclass(frozen=True)
 class Created:
     path: Path
-    project: object  # bundlegen_ext.Project
+    project: object  # bundlegen_model.Project
     replaced: bool
     # Why the bundlegen pinned in the project's CI may not be published ("" for a release).
     unreleased_note: str = ""

@@ -47,22 +47,20 @@ def mermaid(listing) -> str:
     endpoints and splits from serving/databricks.yml: an unedited project gets exactly the
     diagram of its README. Another bundle shows its targets with hosts and endpoints.
     """
-    from bundlegen.templating import ext
-
-    e = ext()
+    import bundlegen_model as model
 
     def served(row: dict) -> tuple:
-        return tuple(e.Endpoint(name, tuple(routes.items()))
+        return tuple(model.Endpoint(name, tuple(routes.items()))
                      for name, routes in row["traffic"].items())
 
     if listing.project is not None:
-        regions = e.diagram_regions(listing.project,
+        regions = model.diagram_regions(listing.project,
                                     {r["region"]: served(r) for r in listing.regions})
     else:
-        regions = [e.DiagramRegion(name=r["region"], role=r["role"], target=r["target"],
+        regions = [model.DiagramRegion(name=r["region"], role=r["role"], target=r["target"],
                                    host=r["host"], endpoints=served(r))
                    for r in listing.regions]
-    return e.mermaid(regions) + "\n"
+    return model.mermaid(regions) + "\n"
 
 
 FORMATS: dict[str, Callable] = {"text": text, "json": as_json, "mermaid": mermaid}

@@ -1,9 +1,10 @@
 """add-region, remove-region and regions, for a bundlegen project or any other bundle.
 
 A folder is a bundlegen project when its bundlegen.yml (the spec the project was generated
-from) sits next to databricks.yml; its regions are edited through the template
+from) sits next to databricks.yml, and so is its serving/ folder (projectfolder.locate, as
+traffic decides); its regions are edited through the template
 (projectregions). Any other bundle has its targets copied and deleted as text
-(bundleregions). Both compute every change first and return a ChangeSet; `commit` writes it.
+(bundleregions). Both compute every change first and return a Edit; `commit` writes it.
 """
 
 from __future__ import annotations
@@ -11,25 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bundlegen import bundleregions, projectregions
-from bundlegen.changeset import ChangeSet, commit
+from bundlegen.bundle.model import read_bundle, reference_target
+from bundlegen.edit import Edit, commit
 from bundlegen.errors import InputError
+from bundlegen.project.folder import PROJECT, locate
+from bundlegen.regions import bundle as bundleregions
+from bundlegen.regions import project as projectregions
 
-__all__ = ["ChangeSet", "Listing", "add_region", "commit", "list_regions", "remove_region"]
-
-
-def _kind(folder: Path) -> str:
-    bundleregions.find_root(folder)  # no databricks.yml: nothing to edit
-    return "bundlegen project" if projectregions.is_project(folder) else "bundle"
+__all__ = ["Edit", "Listing", "add_region", "commit", "list_regions", "remove_region"]
 
 
 def add_region(folder: Path, name: str, host: str, source: str | None = None,
-               target_name: str | None = None, metastore_id: str | None = None) -> ChangeSet:
+               target_name: str | None = None, metastore_id: str | None = None) -> Edit:
     """The changes that add a region; nothing is written."""
-    if _kind(folder) == "bundlegen project":
-        if target_name is not None:
-            raise InputError("a bundlegen project names its targets prod-<region>; "
-                             "--target-name is for other bundles", field="--target-name")
+    found = locate(folder)
+    folder = found.root
+    if found.kind == PROJECT:
+        _no_target_name(target_name)
         return projectregions.add(folder, name, host, source, metastore_id)
     if metastore_id is not None:
         raise InputError("only a bundlegen project shares its model by metastore ID",
@@ -37,12 +36,18 @@ def add_region(folder: Path, name: str, host: str, source: str | None = None,
     return bundleregions.add(folder, name, host, source, target_name)
 
 
-def remove_region(folder: Path, name: str, target_name: str | None = None) -> ChangeSet:
+def _no_target_name(target_name: str | None) -> None:
+    if target_name is not None:
+        raise InputError("a bundlegen project names its targets prod-<region>; "
+                         "--target-name is for other bundles", field="--target-name")
+
+
+def remove_region(folder: Path, name: str, target_name: str | None = None) -> Edit:
     """The changes that remove a region; nothing is written."""
-    if _kind(folder) == "bundlegen project":
-        if target_name is not None:
-            raise InputError("a bundlegen project names its targets prod-<region>; "
-                             "--target-name is for other bundles", field="--target-name")
+    found = locate(folder)
+    folder = found.root
+    if found.kind == PROJECT:
+        _no_target_name(target_name)
         return projectregions.remove(folder, name)
     return bundleregions.remove(folder, name, target_name)
 
@@ -54,16 +59,17 @@ class Listing:
     regions: list[dict]  # region, target, host, role, mode, endpoints, traffic
     primary: str | None  # the primary's target
     other_targets: list[str] = field(default_factory=list)  # targets without a workspace host
-    project: object = None  # a bundlegen project's model (template/bundlegen_ext.py Project)
+    project: object = None  # a bundlegen project's model (bundlegen_model.Project)
 
 
 def list_regions(folder: Path) -> Listing:
-    kind = _kind(folder)
-    if kind == "bundlegen project":
+    found = locate(folder)
+    folder, kind = found.root, found.kind
+    if kind == PROJECT:
         project = projectregions.project(folder)
         rows = projectregions.rows(folder, project)
         return Listing(folder, kind, rows, rows[0]["target"], project=project)
-    bundle = bundleregions.read_bundle(folder)
+    bundle = read_bundle(folder)
     rows, hostless = bundleregions.rows(bundle)
-    primary = bundleregions.reference_target(bundle)
+    primary = reference_target(bundle)
     return Listing(folder, kind, rows, primary.name if primary else None, hostless)

@@ -19,11 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bundlegen import __version__, baserender, fsio, specmigrate, yamltree
-from bundlegen.changeset import Edit, FileChange, read_text
+import bundlegen_model as model
+from bundlegen import __version__, fsio
+from bundlegen.edit import Edit, FileChange, read_text
 from bundlegen.errors import BundlegenError, InputError, InputErrors, Location, RefusedEdit
-from bundlegen.merge3 import Labels, merge
-from bundlegen.projectregions import SPEC_FILE
+from bundlegen.project.folder import SPEC_FILE
+from bundlegen.upgrade import baserender, specmigrate
+from bundlegen.upgrade.merge3 import Labels, merge
+from bundlegen.yaml import tree as yamltree
 
 RECORD = ".bundlegen/generated.yml"
 SIMILAR = 0.5  # a file gone and a file new this alike are a rename (git's default, 50%)
@@ -104,7 +107,7 @@ def _base(spec_file: Path, base: str, notify) -> baserender.Rendered:
 
 
 def _load(spec_file: Path) -> dict:
-    from bundlegen.spec import load_spec
+    from bundlegen.project.spec import load_spec
 
     return load_spec(spec_file)
 
@@ -113,12 +116,11 @@ def _spec(spec_file: Path, old: str) -> tuple[dict, list[str]]:
     """The project's spec as this version reads it: migrated from `old`'s form if need be."""
     if not specmigrate.pending(old, __version__):
         return _load(spec_file), []
-    from bundlegen.templating import ext
 
     display = str(spec_file)
     spec, said = specmigrate.migrate(
         yamltree.load(read_text(spec_file, display), display), old, __version__)
-    e = ext()
+    e = model
     problems = e.problems(spec)
     if problems:
         raise InputErrors([InputError(f"{message} (after migrating it to {__version__})",

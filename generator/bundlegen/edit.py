@@ -19,11 +19,15 @@ class FileChange:
 
 @dataclass
 class Edit:
-    """Changes to the files of a project or bundle, computed before anything is written."""
+    """Changes to the files of a project or bundle, computed before anything is written, with
+    what to tell the user: warnings (before) and a summary (after it is written). Every command
+    that edits returns one (add-region, remove-region, traffic); the CLI shows them one way."""
 
     root: Path
+    kind: str = "bundle"  # projectfolder.PROJECT or BUNDLE
     changes: list[FileChange] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
 
     def change(self, rel: str, before: str | None, after: str | None) -> None:
         if before != after:
@@ -60,15 +64,14 @@ def read_text(path: Path, display: str) -> str:
         raise InputError(f"cannot read: {err.strerror or err}", Location(display)) from None
 
 
-@dataclass(kw_only=True)
-class ChangeSet(Edit):
-    """What add-region or remove-region changes."""
-
-    action: str  # "add" or "remove"
-    region: str
-    target: str
-    kind: str  # "bundlegen project" or "bundle"
-    source: str | None = None  # the target or region the new one copies
+def region_edit(root: Path, kind: str, action: str, region: str, target: str,
+                source: str | None = None) -> Edit:
+    """The edit of add-region (action "add") or remove-region ("remove"), still empty; source
+    is the target or region the new one copies."""
+    verb = {"add": "Added", "remove": "Removed"}[action]
+    copied = f", copied from {source}" if source else ""
+    return Edit(root=root, kind=kind,
+                summary=[f"{verb} region {region} (target {target}{copied}) in {root}"])
 
 
 def commit(changes: Edit) -> None:

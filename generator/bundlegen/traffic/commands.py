@@ -11,25 +11,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bundlegen import splits, trafficproject
-from bundlegen.bundleregions import find_root
-from bundlegen.endpoints import Serving, View, plan_split
+import bundlegen_model as model
+from bundlegen.bundle.serving import Serving, View
+from bundlegen.edit import Edit
 from bundlegen.errors import InputError
-from bundlegen.projectregions import is_project
-from bundlegen.trafficproject import SERVING, State, TrafficEdit
+from bundlegen.project import folder as projectfolder
+from bundlegen.project.folder import BUNDLE
+from bundlegen.traffic import project as trafficproject
+from bundlegen.traffic import splits
+from bundlegen.traffic.endpoints import plan_split
+from bundlegen.traffic.project import State
 
 __all__ = ["add_variant", "promote", "ramp", "remove_variant", "set_split", "show"]
 
 
 def locate(folder: Path) -> tuple[str, Path]:
-    """("bundlegen project", its folder) or ("bundle", the bundle's folder). The serving/
-    folder of a project counts as the project."""
-    if is_project(folder):
-        return "bundlegen project", folder
-    if folder.resolve().name == SERVING and is_project(folder.resolve().parent):
-        return "bundlegen project", folder.resolve().parent
-    find_root(folder)
-    return "bundle", folder
+    """("bundlegen project", its folder) or ("bundle", the bundle's folder)."""
+    found = projectfolder.locate(folder)
+    return found.kind, found.root
 
 
 def _project_only(folder: Path, command: str) -> Path:
@@ -86,7 +85,7 @@ def show(folder: Path, target: str | None = None, endpoint: str | None = None) -
             document["ramp"] = {"variant": ramp[0], "steps": ramp[1]}
         if p.promote_variant:
             document["promote"] = {"variant": p.promote_variant, "request": p.promote_param}
-        own = {f"prod-{name}" for name in st.overrides}
+        own = {model.target_name(name) for name in st.overrides}
     else:
         serving = Serving(root)
         keys = [serving.endpoint(endpoint)] if endpoint else serving.keys()
@@ -117,7 +116,7 @@ def show(folder: Path, target: str | None = None, endpoint: str | None = None) -
 
 
 def set_split(folder: Path, assignments: list[str] | tuple[str, ...], endpoint: str | None = None,
-              target: str | None = None) -> TrafficEdit:
+              target: str | None = None) -> Edit:
     """New percentages for the named variants (the others keep theirs); the split must add
     up to 100 in every target changed."""
     wanted = splits.parse_assignments(assignments)
@@ -140,7 +139,7 @@ def set_split(folder: Path, assignments: list[str] | tuple[str, ...], endpoint: 
                                  "a number bundlegen can add up; give it too (NAME=PCT)")
         splits.require_total(new, f"of {key} in {view.label}")
     plan = plan_split(serving, key, {view.target: wanted for view in views})
-    edit = TrafficEdit(root=root, kind="bundle")
+    edit = Edit(root=root, kind=BUNDLE)
     for rel, after in plan.texts().items():
         edit.change(rel, serving.docs[rel].text, after)
     where = ", ".join(view.label for view in views)
@@ -155,21 +154,21 @@ def set_split(folder: Path, assignments: list[str] | tuple[str, ...], endpoint: 
 
 
 def add_variant(folder: Path, name: str, alias: str | None = None, traffic: str | None = None,
-                source: str | None = None, shadow: bool = False) -> TrafficEdit:
+                source: str | None = None, shadow: bool = False) -> Edit:
     pct = splits.percent(traffic, "--traffic") if traffic is not None else None
     return trafficproject.add_variant(_project_only(folder, "add-variant"), name, alias, pct,
                                       source, shadow)
 
 
-def remove_variant(folder: Path, name: str, to: str | None = None) -> TrafficEdit:
+def remove_variant(folder: Path, name: str, to: str | None = None) -> Edit:
     return trafficproject.remove_variant(_project_only(folder, "remove-variant"), name, to)
 
 
-def promote(folder: Path, name: str, now=None) -> TrafficEdit:
+def promote(folder: Path, name: str, now=None) -> Edit:
     return trafficproject.promote(_project_only(folder, "promote"), name, now)
 
 
-def ramp(folder: Path, name: str, steps: str | None, off: bool = False) -> TrafficEdit:
+def ramp(folder: Path, name: str, steps: str | None, off: bool = False) -> Edit:
     if off and steps is not None:
         raise InputError("give --steps or --off, not both")
     return trafficproject.ramp(_project_only(folder, "ramp"), name, steps, off)

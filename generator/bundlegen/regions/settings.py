@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bundlegen import specedit
+import bundlegen_model as model
+from bundlegen.edit import Edit
 from bundlegen.errors import InputError, InputErrors, Location
-from bundlegen.projectregions import SPEC_FILE, is_project
-from bundlegen.spec import load_spec
-from bundlegen.templating import ext
-from bundlegen.trafficproject import TrafficEdit, _finish
+from bundlegen.project import specedit
+from bundlegen.project.folder import PROJECT, SPEC_FILE, is_project
+from bundlegen.project.spec import load_spec
+from bundlegen.traffic.carry import finish
 
 # A region's own settings, in the order bundlegen.yml writes them (after name and host).
 SETTINGS = ("catalog", "metastore_id", "service_principal", "workload_size", "scale_to_zero",
@@ -36,7 +37,7 @@ class _Project:
 
 
 def set_region(folder: Path, name: str, values: dict[str, Any],
-               unset: tuple[str, ...] = ()) -> TrafficEdit:
+               unset: tuple[str, ...] = ()) -> Edit:
     """The changes that give region `name` these settings (and drop the `unset` ones, so the
     project's defaults apply again); nothing is written."""
     if not is_project(folder):
@@ -73,15 +74,15 @@ def set_region(folder: Path, name: str, values: dict[str, Any],
         summary.append("  the primary region shares the model with it when its sharing job "
                        "runs next (deploy the primary region first)")
     if not ops:
-        return TrafficEdit(root=folder, kind="bundlegen project",
+        return Edit(root=folder, kind=PROJECT,
                            summary=[f"Nothing to change: region {region_name} has these "
                                     "settings already"])
-    return _finish(_Project(folder, spec), ops, None, summary)
+    return finish(_Project(folder, spec), ops, None, summary)
 
 
 def _check(spec: dict, index: int, spec_file: Path) -> None:
     """The settings must pass the spec's own rules; a bad one is named by its option."""
-    e = ext()
+    e = model
     errors = []
     for path, message in e.problems(spec):
         if tuple(path[:2]) == ("regions", index) and len(path) > 2 and path[2] in SETTINGS:

@@ -1,14 +1,8 @@
-"""Serving endpoints of a bundle: what each target deploys, where it is written, and edits of
-the split and the variants at node positions.
+"""Edits of the serving endpoints of a bundle (bundle/serving): the split and the variants,
+made at node positions.
 
-An endpoint is `resources.model_serving_endpoints.<key>`, written at the top level of any file
-of the bundle, in a target, or both. The Databricks CLI merges a target's definition over the
-top-level one (mappings merge, lists are appended), so what a target deploys, its *view*, comes
-from the top-level definitions and the target's. A *place* is one definition in one file.
-
-Views are read from the data (anchors and merge keys resolved, as the CLI reads them); edits
-are made at the places, and after an edit the files are read again: every file must read as
-before except the values the edit meant to change, and every view must come out as planned.
+After an edit the files are read again: every file must read as before except the values the
+edit meant to change, and every view must come out as planned (yaml/verify).
 """
 
 from __future__ import annotations
@@ -16,19 +10,18 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from bundlegen import yamltree
-from bundlegen.bundleregions import Bundle, read_bundle
+from bundlegen.bundle.servednames import served_name
+from bundlegen.bundle.serving import ENTITIES, ROUTES, Place, Serving, View, route_name
 from bundlegen.errors import InputError, RefusedEdit
-from bundlegen.servednames import served_name
-from bundlegen.splits import Split
-from bundlegen.yamledit import (
-    Doc,
-    Entry,
+from bundlegen.traffic.splits import Split
+from bundlegen.yaml import tree as yamltree
+from bundlegen.yaml import verify
+from bundlegen.yaml.doc import Doc
+from bundlegen.yaml.edit import (
     append_item,
     copy_entry,
     deletion,
@@ -40,212 +33,7 @@ from bundlegen.yamledit import (
     splice,
 )
 
-ENDPOINTS = ("resources", "model_serving_endpoints")
-ENTITIES = ("config", "served_entities")
-ROUTES = ("config", "traffic_config", "routes")
 _VAR = re.compile(r"^\$\{var\.([A-Za-z0-9_]+)\}$")
-
-
-@dataclass(frozen=True)
-class Place:
-    rel: str
-    target: str | None  # None: the top level of the file
-    key: str
-    steps: tuple  # keys from the top of the file to the endpoint's mapping
-
-
-@dataclass
-class Variant:
-    """A served entity as a target deploys it."""
-
-    name: str
-    entity: str | None  # entity_name (the model)
-    version: str | None  # entity_version as written: "3" or "${var.champion_version}"
-    traffic: Any  # its route's percentage; None when it has no route
-
-
-@dataclass
-class View:
-    """One endpoint as one target deploys it (target None: a bundle without targets)."""
-
-    target: str | None
-    key: str
-    name: str
-    variants: list[Variant]
-    routes: list[tuple[str, Any]]  # (served entity, percentage) in the order written
-
-    @property
-    def split(self) -> dict[str, Any]:
-        return dict(self.routes)
-
-    @property
-    def label(self) -> str:
-        return self.target or "(no targets)"
-
-
-def _merge(a: Any, b: Any) -> Any:
-    """The CLI's merge: mappings merge, lists are appended, other values replaced."""
-    if b is None:
-        return a
-    if isinstance(a, dict) and isinstance(b, dict):
-        out = dict(a)
-        for key, value in b.items():
-            out[key] = _merge(out.get(key), value)
-        return out
-    if isinstance(a, list) and isinstance(b, list):
-        return a + b
-    return b
-
-
-def _dig(data: Any, path: tuple) -> Any:
-    for step in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(step)
-    return data
-
-
-def _route_name(route: dict) -> Any:
-    return route.get("served_entity_name") or route.get("served_model_name")
-
-
-class Serving:
-    """The serving endpoints of the bundle in a folder."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.bundle: Bundle = read_bundle(folder)
-        self.places = self._places()
-
-    @property
-    def docs(self) -> dict[str, Doc]:
-        return self.bundle.docs
-
-    def _places(self) -> list[Place]:
-        found = []
-        for rel, doc in self.docs.items():
-            node, _ = locate(doc, ENDPOINTS)
-            for entry in doc.entries(node):
-                found.append(Place(rel, None, entry.key.value, ENDPOINTS + (entry.key.value,)))
-            targets, _ = locate(doc, ("targets",))
-            for target in doc.entries(targets):
-                name = target.key.value
-                node, _ = locate(doc, ("targets", name) + ENDPOINTS)
-                for entry in doc.entries(node):
-                    steps = ("targets", name) + ENDPOINTS + (entry.key.value,)
-                    found.append(Place(rel, name, entry.key.value, steps))
-        return found
-
-    # ------------------------------------------------------------------ reading
-
-    def keys(self) -> list[str]:
-        keys: dict[str, None] = {}
-        for data in self.bundle.data.values():
-            keys.update(dict.fromkeys(_dig(data, ENDPOINTS) or {}))
-            for target in (_dig(data, ("targets",)) or {}).values():
-                keys.update(dict.fromkeys(_dig(target, ENDPOINTS) or {}))
-        return list(keys)
-
-    def target_names(self) -> list[str]:
-        return list(self.bundle.targets)
-
-    def views(self, key: str | None = None, data: dict | None = None) -> list[View]:
-        """Every endpoint (or one) as every target deploys it, from the files' data."""
-        data = data if data is not None else self.bundle.data
-        out = []
-        for k in [key] if key is not None else self.keys():
-            top = None
-            for file_data in data.values():
-                top = _merge(top, copy.deepcopy(_dig(file_data, ENDPOINTS + (k,))))
-            targets = self.target_names()
-            if not targets:
-                if top is not None:
-                    out.append(_view(None, k, top))
-                continue
-            for target in targets:
-                mine = None
-                for file_data in data.values():
-                    mine = _merge(mine, copy.deepcopy(
-                        _dig(file_data, ("targets", target) + ENDPOINTS + (k,))))
-                merged = _merge(copy.deepcopy(top), mine)
-                if merged is not None:
-                    out.append(_view(target, k, merged))
-        return out
-
-    def endpoint(self, given: str | None) -> str:
-        """The key of the endpoint meant: --endpoint (its key or its name), or the only one."""
-        keys = self.keys()
-        root = self.bundle.display(self.bundle.root)
-        if not keys:
-            raise InputError(f"{root}: the bundle has no model_serving_endpoints")
-        if given is None:
-            if len(keys) > 1:
-                raise InputError(f"the bundle has {len(keys)} serving endpoints "
-                                 f"({', '.join(keys)}); say which with --endpoint")
-            return keys[0]
-        if given in keys:
-            return given
-        for view in self.views():
-            if view.name == given:
-                return view.key
-        raise InputError(f"unknown endpoint '{given}'; the bundle's endpoints: {', '.join(keys)}",
-                         field="--endpoint")
-
-    def view_of(self, key: str, target: str | None) -> View:
-        views = self.views(key)
-        for view in views:
-            if view.target == target:
-                return view
-        if target in self.bundle.targets or target is None:
-            raise InputError(f"target '{target}' does not deploy endpoint '{key}'",
-                             field="--target")
-        raise InputError(f"unknown target '{target}'; the bundle's targets: "
-                         f"{', '.join(self.target_names()) or '(none)'}", field="--target")
-
-    # ------------------------------------------------------------------ positions
-
-    def items_at(self, place: Place, path: tuple) -> tuple[Doc, Any, tuple, list[Entry]]:
-        """The list under a place (path: ENTITIES or ROUTES), its data path and its items."""
-        doc = self.docs[place.rel]
-        node, pypath = locate(doc, place.steps + path)
-        if node is None or len(pypath) != len(place.steps) + len(path):
-            return doc, None, pypath, []
-        return doc, node, pypath, doc.entries(node)
-
-    def where(self, place: Place, path: tuple = ()) -> str:
-        doc = self.docs[place.rel]
-        node, _ = locate(doc, place.steps + path)
-        node = node if node is not None else locate(doc, place.steps)[0]
-        return str(doc.location(node.start_mark.index)) if node is not None else doc.name
-
-    def places_of(self, key: str, target: str | None) -> list[Place]:
-        """The places a target's view comes from: the top level's, then the target's."""
-        return ([p for p in self.places if p.key == key and p.target is None]
-                + [p for p in self.places if p.key == key and p.target == target and target])
-
-
-def _view(target: str | None, key: str, data: Any) -> View:
-    data = data if isinstance(data, dict) else {}
-    config = data.get("config") if isinstance(data.get("config"), dict) else {}
-    entities = [e for e in
-                (config.get("served_entities") or []) + (config.get("served_models") or [])
-                if isinstance(e, dict)]
-    traffic = config.get("traffic_config") if isinstance(config.get("traffic_config"), dict) else {}
-    routes = [(_route_name(r), r.get("traffic_percentage"))
-              for r in (traffic.get("routes") or []) if isinstance(r, dict)]
-    by_name = dict(routes)
-    variants = []
-    for e in entities:
-        name = served_name(e) or str(e.get("model_name") or e.get("entity_name"))
-        version = e.get("entity_version") or e.get("model_version")
-        variants.append(Variant(
-            name=name,
-            entity=e.get("entity_name") or e.get("model_name"),
-            version=None if version is None else str(version),
-            traffic=by_name.get(name),
-        ))
-    name = data.get("name") if isinstance(data.get("name"), str) else key
-    return View(target, key, name, variants, routes)
 
 
 # -------------------------------------------------------------------- edits
@@ -290,12 +78,6 @@ class Plan:
         data = dict(self.serving.bundle.data)
         for rel, text in texts.items():
             doc = self.serving.docs[rel]
-            try:
-                after = yamltree.load(text, doc.name)
-            except InputError as err:
-                raise RefusedEdit(
-                    f"the edit would not parse ({err}); nothing was changed"
-                ) from None
             expected = _unshared(self.serving.bundle.data[rel])
             for path in self.drops.get(rel, []):
                 parent = expected
@@ -308,11 +90,9 @@ class Plan:
             for path, value in self.values.get(rel, []):
                 set_at(expected, path, value)
             expected = _without_dropped(expected)
-            if after != expected:
-                raise RefusedEdit(
-                    f"{doc.name}: the edit would change other values of this file too (a YAML "
-                    "anchor or merge key shared with what changes?); nothing was changed")
-            data[rel] = after
+            verify.reads_as(text, doc.name, expected, "the edit would change other values of "
+                            "this file too (a YAML anchor or merge key shared with what changes?)")
+            data[rel] = expected
         for view in self.serving.views(data=data):
             split = self.wanted.get((view.key, view.target))
             if split is not None and view.split != split:
@@ -493,7 +273,7 @@ def plan_add_variant(serving: Serving, key: str, name: str, alias: str, pct: int
 
 def _share(wanted: dict[str | None, Split], place: Place, route: dict) -> Any:
     split = wanted.get(place.target)
-    name = _route_name(route)
+    name = route_name(route)
     if split is not None and name in split:
         return split[name]
     return route.get("traffic_percentage")
@@ -581,7 +361,7 @@ def plan_remove_variant(serving: Serving, key: str, name: str,
                 if path == ENTITIES:
                     named = served_name(item) if isinstance(item, dict) else None
                 else:
-                    named = _route_name(item) if isinstance(item, dict) else None
+                    named = route_name(item) if isinstance(item, dict) else None
                 if named == name:
                     doc.require_own_line(entry)
                     plan.edit(place.rel, deletion(doc, entry))

@@ -22,18 +22,9 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bundlegen.errors import RefusedEdit
-from bundlegen.yamledit import (
-    AliasNode,
-    Doc,
-    Unverifiable,
-    data_without,
-    deletion,
-    describe,
-    identity,
-    insertion,
-    reindent,
-    splice,
-)
+from bundlegen.yaml import verify
+from bundlegen.yaml.doc import AliasNode, Doc, identity
+from bundlegen.yaml.edit import deletion, describe, insertion, reindent, splice
 
 
 class NotAdditive(RefusedEdit):
@@ -205,36 +196,15 @@ def check_added(before: Doc, after: Doc, where: list[tuple[tuple, Any]],
                 expected: list[Any]) -> None:
     """After an insert the file reads as before plus exactly the entries added, whose values
     are the expected ones; otherwise the edit is refused."""
-    from bundlegen import yamltree
-
-    try:
-        rest, taken = data_without(after, where)
-    except Unverifiable as err:
-        raise RefusedEdit(
-            f"the edit did not come out as planned ({err}); nothing was changed"
-        ) from None
-    original = yamltree.load(before.text, before.name)
-    if rest != original or taken != expected:
-        raise RefusedEdit(
-            f"{before.name}: inserting the region would change other values of this file "
-            "(anchors or merge keys shared with the new entries?); nothing was changed"
-        )
+    verify.reads_as_added(before.data(), after, before.name, where, expected,
+                          "inserting the region would change other values of this file "
+                          "(anchors or merge keys shared with the new entries?)")
 
 
 def check_removed(before: Doc, after_text: str, where: list[tuple[tuple, Any]]) -> None:
-    from bundlegen import yamltree
-
-    try:
-        expected, _ = data_without(before, where)
-    except Unverifiable as err:
-        raise RefusedEdit(
-            f"the edit did not come out as planned ({err}); nothing was changed"
-        ) from None
-    if yamltree.load(after_text, before.name) != expected:
-        raise RefusedEdit(
-            f"{before.name}: removing the region would change other values of this file "
-            "(anchors or merge keys shared with its entries?); nothing was changed"
-        )
+    verify.reads_as_removed(before, after_text, where,
+                            "removing the region would change other values of this file "
+                            "(anchors or merge keys shared with its entries?)")
 
 
 # -------------------------------------------------------------------- text files
@@ -426,7 +396,7 @@ def value_changes(old: Doc, new: Doc) -> list[ValueChange]:
 def apply_value_changes(doc: Doc, changes: list[ValueChange]) -> tuple[str, list[str]]:
     """The text of doc with each changed value written where the user's file has it, and a
     note for each value that is not there, or not what bundlegen wrote (left as it is)."""
-    from bundlegen.yamledit import scalar_edit
+    from bundlegen.yaml.edit import scalar_edit
 
     edits, skipped = [], []
     for change in changes:

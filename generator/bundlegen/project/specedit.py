@@ -12,10 +12,11 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from bundlegen import yamltree
-from bundlegen.errors import InputError, RefusedEdit
-from bundlegen.templating import ext
-from bundlegen.yamledit import Doc, deletion, drop_key, insertion, key_edit, locate, splice
+from bundlegen.errors import RefusedEdit
+from bundlegen.yaml import verify
+from bundlegen.yaml.doc import Doc
+from bundlegen.yaml.edit import deletion, drop_key, insertion, key_edit, locate, splice
+from bundlegen_model import Variant, yaml_scalar
 
 # Where a key of `serving` goes when it is added: before the first of these the file has (the
 # template writes ramp before promote).
@@ -146,7 +147,7 @@ def _find_item(doc: Doc, path: tuple, name: str):
 
 def apply_to_text(doc: Doc, ops: list[Op], expected: dict) -> str:
     """The spec file with the operations made at node positions; it must read as `expected`."""
-    scalar = ext().yaml_scalar
+    scalar = yaml_scalar
     edits = []
     for op in ops:
         if isinstance(op, VariantField):
@@ -164,9 +165,9 @@ def apply_to_text(doc: Doc, ops: list[Op], expected: dict) -> str:
             pad = " " * doc.entry_column(last)
             fields = op.fields
             if last.key is None:
-                text = ext().Variant(fields["name"], fields["traffic"],
-                                     fields.get("alias", fields["name"]),
-                                     fields.get("shadow", False)).spec_text
+                text = Variant(fields["name"], fields["traffic"],
+                               fields.get("alias", fields["name"]),
+                               fields.get("shadow", False)).spec_text
                 line = f"{pad}- {text}\n"
             else:
                 rest = {k: v for k, v in fields.items() if k != "name"}
@@ -203,13 +204,6 @@ def apply_to_text(doc: Doc, ops: list[Op], expected: dict) -> str:
         raise RefusedEdit(
             f"{doc.name}: two changes fall on the same text; edit it by hand"
         ) from None
-    try:
-        after = yamltree.load(text, doc.name)
-    except InputError as err:
-        raise RefusedEdit(
-            f"the edit of {doc.name} would not parse ({err}); nothing was changed"
-        ) from None
-    if after != expected:
-        raise RefusedEdit(f"{doc.name}: the edit would not read as intended (anchors or an "
-                          "unusual layout?); change it by hand; nothing was changed")
+    verify.reads_as(text, doc.name, expected, "the edit would not read as intended (anchors "
+                    "or an unusual layout?); change it by hand")
     return text

@@ -10,14 +10,15 @@ unedited project after add-region is exactly what `bundlegen new` makes from the
 from __future__ import annotations
 
 import copy
-import tempfile
 from pathlib import Path
 
-from bundlegen import yamltree
-from bundlegen.bundleregions import endpoints
-from bundlegen.changeset import ChangeSet, FileChange, read_text
+import bundlegen_model as model
+from bundlegen.bundle.files import root_in
+from bundlegen.bundle.model import endpoints, read_bundle
+from bundlegen.edit import Edit, FileChange, read_text, region_edit
 from bundlegen.errors import InputError, InputErrors, Location, RefusedEdit
-from bundlegen.renderdiff import (
+from bundlegen.project.folder import PROJECT, SERVING, SPEC_FILE
+from bundlegen.project.renderdiff import (
     NotAdditive,
     add_hunks,
     add_runs,
@@ -28,20 +29,16 @@ from bundlegen.renderdiff import (
     text_hunks,
     yaml_runs,
 )
-from bundlegen.spec import load_spec
-from bundlegen.templating import build_answers, ext, project_of, render
-from bundlegen.yamledit import Doc, data_without
+from bundlegen.project.spec import load_spec
+from bundlegen.project.template import build_answers, project_of, render_spec
+from bundlegen.yaml import verify
+from bundlegen.yaml.doc import Doc
 
-SPEC_FILE = "bundlegen.yml"
 # Per-region settings a new region takes from the region it copies. Not copied: the
 # metastore ID (each region has its own metastore) and the service principal (a region
 # names its own only when it differs from the project's; the new one starts with the
 # project's, the issue's "placeholder").
 COPIED = ("catalog", "workload_size", "scale_to_zero", "latency_budget_ms")
-
-
-def is_project(folder: Path) -> bool:
-    return (folder / SPEC_FILE).is_file()
 
 
 def _regions(spec: dict) -> list[dict]:
@@ -52,7 +49,7 @@ def _regions(spec: dict) -> list[dict]:
 
 
 def _find(regions: list[dict], name: str) -> dict | None:
-    return next((r for r in regions if name in (r["name"], f"prod-{r['name']}")), None)
+    return next((r for r in regions if name in (r["name"], model.target_name(r["name"]))), None)
 
 
 def _spec(folder: Path) -> tuple[dict, list[dict]]:
@@ -61,7 +58,7 @@ def _spec(folder: Path) -> tuple[dict, list[dict]]:
 
 
 def add(folder: Path, name: str, host: str, source: str | None = None,
-        metastore_id: str | None = None) -> ChangeSet:
+        metastore_id: str | None = None) -> Edit:
     spec, regions = _spec(folder)
     spec_file = folder / SPEC_FILE
     if any(r["name"] == name for r in regions):
@@ -75,30 +72,28 @@ def add(folder: Path, name: str, host: str, source: str | None = None,
         region["metastore_id"] = metastore_id
     bigger = {**copy.deepcopy(spec), "regions": regions + [region]}
     _check(bigger, len(regions), name, spec_file)
-    changes = ChangeSet(root=folder, action="add", region=name, target=f"prod-{name}",
-                        kind="bundlegen project", source=src["name"])
+    changes = region_edit(folder, PROJECT, "add", name, model.target_name(name), src["name"])
     _plan(changes, spec, bigger, adding=True)
     return changes
 
 
 def _check(spec: dict, index: int, name: str, spec_file: Path) -> None:
     """The spec with the new region must pass the template's own checks."""
-    e = ext()
     errors = []
     labels = {"host": "--host", "metastore_id": "--metastore-id"}
-    for path, message in e.problems(spec):
+    for path, message in model.problems(spec):
         if tuple(path[:2]) == ("regions", index):
             label = labels.get(path[2], f"region '{name}'") if len(path) > 2 else f"region '{name}'"
             errors.append(InputError(message, field=label))
         else:
-            errors.append(InputError(message, Location(str(spec_file)), e.format_path(path)))
+            errors.append(InputError(message, Location(str(spec_file)), model.format_path(path)))
     if len(errors) == 1:
         raise errors[0]
     if errors:
         raise InputErrors(errors)
 
 
-def remove(folder: Path, name: str) -> ChangeSet:
+def remove(folder: Path, name: str) -> Edit:
     spec, regions = _spec(folder)
     region = _find(regions, name)
     if region is None:
@@ -112,27 +107,17 @@ def remove(folder: Path, name: str) -> ChangeSet:
             "the others); remove-region does not remove it"
         )
     smaller = {**copy.deepcopy(spec), "regions": [r for r in regions if r is not region]}
-    changes = ChangeSet(root=folder, action="remove", region=region["name"],
-                        target=f"prod-{region['name']}", kind="bundlegen project")
+    changes = region_edit(folder, PROJECT, "remove", region["name"],
+                          model.target_name(region["name"]))
     _plan(changes, smaller, spec, adding=False)
     return changes
 
 
-def _plan(changes: ChangeSet, small: dict, big: dict, adding: bool) -> None:
+def _plan(changes: Edit, small: dict, big: dict, adding: bool) -> None:
     """Render both specs and carry the difference over to the project's files."""
     folder = changes.root
-    with tempfile.TemporaryDirectory(prefix="bundlegen-") as tmp:
-        a = render(build_answers(small), Path(tmp) / "small")
-        b = render(build_answers(big), Path(tmp) / "big")
-        rels = sorted(
-            {str(p.relative_to(a).as_posix()) for p in a.rglob("*") if p.is_file()}
-            | {str(p.relative_to(b).as_posix()) for p in b.rglob("*") if p.is_file()}
-        )
-        rendered = {
-            rel: ((a / rel).read_bytes().decode() if (a / rel).is_file() else None,
-                  (b / rel).read_bytes().decode() if (b / rel).is_file() else None)
-            for rel in rels
-        }
+    a, b = render_spec(small), render_spec(big)
+    rendered = {rel: (a.get(rel), b.get(rel)) for rel in sorted(set(a) | set(b))}
     for rel, (small_text, big_text) in rendered.items():
         if small_text == big_text:
             continue
@@ -155,7 +140,7 @@ def _plan(changes: ChangeSet, small: dict, big: dict, adding: bool) -> None:
             changes.changes.append(FileChange(rel, user, after))
 
 
-def _whole_file(changes: ChangeSet, rel: str, user: str | None, rendered: str,
+def _whole_file(changes: Edit, rel: str, user: str | None, rendered: str,
                 adding: bool) -> None:
     display = str(changes.root / rel)
     if adding:
@@ -175,7 +160,7 @@ def _whole_file(changes: ChangeSet, rel: str, user: str | None, rendered: str,
         changes.changes.append(FileChange(rel, user, None))
 
 
-def _yaml(changes: ChangeSet, display: str, small_text: str, big_text: str, user: str,
+def _yaml(changes: Edit, display: str, small_text: str, big_text: str, user: str,
           adding: bool) -> str:
     rel = display
     small, big = Doc(small_text, rel), Doc(big_text, rel)
@@ -186,8 +171,8 @@ def _yaml(changes: ChangeSet, display: str, small_text: str, big_text: str, user
             raise NotAdditive(rel, "its new entries do not come out as rendered")
         after = add_runs(doc, runs)
         where = [w for run in runs for w in run.where()]
-        _, expected = data_without(big, where)
-        check_added(doc, _reparse(after, display), where, expected)
+        _, expected = verify.without(big, where)
+        check_added(doc, verify.reparse(after, display), where, expected)
         return after
     if remove_runs(big, runs)[0] != small_text:
         raise NotAdditive(rel, "its entries do not come out as rendered")
@@ -198,14 +183,7 @@ def _yaml(changes: ChangeSet, display: str, small_text: str, big_text: str, user
     return after
 
 
-def _reparse(text: str, display: str) -> Doc:
-    try:
-        return Doc(text, display)
-    except InputError as err:
-        raise RefusedEdit(f"the edit would not parse ({err}); nothing was changed") from None
-
-
-def _lines(changes: ChangeSet, display: str, small_text: str, big_text: str, user: str,
+def _lines(changes: Edit, display: str, small_text: str, big_text: str, user: str,
            adding: bool) -> str:
     hunks = text_hunks(small_text, big_text, display)
     apply = add_hunks if adding else remove_hunks
@@ -233,16 +211,16 @@ def _lines(changes: ChangeSet, display: str, small_text: str, big_text: str, use
 def rows(folder: Path, project) -> list[dict]:
     """One row per region of the project model: its target, host and endpoints (as the
     bundles in the folder have them)."""
-    hosts, serving = _targets(folder / "databricks.yml"), folder / "serving" / "databricks.yml"
-    data = _data(serving) if serving.is_file() else {}
+    jobs = read_bundle(folder)
+    serving = read_bundle(folder / SERVING) if root_in(folder / SERVING) else None
     out = []
     for region in project.regions:
-        workspace = (hosts.get(region.target) or {}).get("workspace") or {}
-        served = endpoints(data, region.target) if isinstance(data, dict) else {}
+        target = jobs.targets.get(region.target)
+        served = endpoints(serving, region.target) if serving is not None else {}
         out.append({
             "region": region.name,
             "target": region.target,
-            "host": workspace.get("host") or region.host,
+            "host": (target.host if target is not None else None) or region.host,
             "role": region.role,
             "mode": "production",
             "endpoints": list(served),
@@ -254,15 +232,3 @@ def rows(folder: Path, project) -> list[dict]:
 def project(folder: Path):
     """The project model of the spec in bundlegen.yml (regions, variants, names)."""
     return project_of(build_answers(_spec(folder)[0]))
-
-
-def _data(path: Path):
-    return yamltree.load(read_text(path, str(path)), str(path))
-
-
-def _targets(path: Path) -> dict:
-    if not path.is_file():
-        return {}
-    data = _data(path)
-    targets = data.get("targets") if isinstance(data, dict) else None
-    return targets if isinstance(targets, dict) else {}

@@ -13,39 +13,28 @@ one exactly, so an unedited project stays what `bundlegen new` makes from its bu
 from __future__ import annotations
 
 import re
-import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bundlegen import specedit, splits, yamltree
-from bundlegen.changeset import Edit, read_text
-from bundlegen.endpoints import Plan, Serving, plan_add_variant, plan_remove_variant, plan_split
+import bundlegen_model as model
+from bundlegen.bundle.serving import Serving
+from bundlegen.edit import Edit
 from bundlegen.errors import InputError, RefusedEdit
-from bundlegen.projectregions import SPEC_FILE
-from bundlegen.renderdiff import (
-    NotSameShape,
-    apply_text_changes,
-    apply_value_changes,
-    text_changes,
-    value_changes,
+from bundlegen.project import specedit
+from bundlegen.project.folder import SERVING, SPEC_FILE
+from bundlegen.project.spec import load_spec
+from bundlegen.project.template import build_answers, project_of
+from bundlegen.traffic import splits
+from bundlegen.traffic.carry import finish
+from bundlegen.traffic.endpoints import (
+    plan_add_variant,
+    plan_remove_variant,
+    plan_split,
 )
-from bundlegen.spec import load_spec
-from bundlegen.splits import Split
-from bundlegen.templating import build_answers, ext, project_of, render
-from bundlegen.yamledit import Doc
+from bundlegen.traffic.splits import Split
+from bundlegen_model import YAML_NON_STRING
 
-SERVING = "serving"
 STAGING = "staging"
-
-
-@dataclass(kw_only=True)
-class TrafficEdit(Edit):
-    """What a traffic command changes, and what to tell the user about it."""
-
-    kind: str  # "bundlegen project" or "bundle"
-    summary: list[str] = field(default_factory=list)
 
 
 class State:
@@ -147,7 +136,7 @@ def _where(label: str) -> str:
 
 
 def set_split(folder: Path, assignments: Split, endpoint: str | None,
-              target: str | None) -> TrafficEdit:
+              target: str | None) -> Edit:
     st = State(folder)
     st.check_endpoint(endpoint)
     for name, pct in assignments.items():
@@ -164,7 +153,7 @@ def set_split(folder: Path, assignments: Split, endpoint: str | None,
         targets = st.following()
         summary = [f"Set the split of {st.key} to {splits.describe(new)} in {', '.join(targets)}"]
         summary += [f"  {r} keeps its own split ({splits.describe(s)}); change it with "
-                    f"--target prod-{r}" for r, s in st.overrides.items()]
+                    f"--target {model.target_name(r)}" for r, s in st.overrides.items()]
     else:
         region = st.region_of(target)
         new = {**region.traffic, **assignments}
@@ -176,7 +165,7 @@ def set_split(folder: Path, assignments: Split, endpoint: str | None,
         summary = [f"Set the split of {st.key} to {splits.describe(new)} in {region.target}"
                    + (" (the project's split again)" if own is None else
                       " (its own split; the project's stays " + splits.describe(st.split) + ")")]
-    return _finish(st, ops, lambda s: plan_split(s, st.key, {t: new for t in targets}), summary)
+    return finish(st, ops, lambda s: plan_split(s, st.key, {t: new for t in targets}), summary)
 
 
 def _check_ramp(st: State, split: Split, label: str) -> None:
@@ -189,11 +178,10 @@ def _check_ramp(st: State, split: Split, label: str) -> None:
 
 
 def add_variant(folder: Path, name: str, alias: str | None, traffic: int | None,
-                source: str | None, shadow: bool) -> TrafficEdit:
+                source: str | None, shadow: bool) -> Edit:
     st = State(folder)
-    e = ext()
     for value, what in ((name, "a variant name"), (alias, "an alias")):
-        if value is not None and (not _NAME(value) or e._YAML_NON_STRING.match(value)):
+        if value is not None and (not _NAME(value) or YAML_NON_STRING.match(value)):
             raise InputError(f"'{value}' cannot be {what}: use lowercase letters, digits and '_', "
                              "starting with a letter (at most 40)")
     if name in st.variants:
@@ -236,7 +224,7 @@ def add_variant(folder: Path, name: str, alias: str | None, traffic: int | None,
         summary.append("  the deployment workflow scores it on recorded requests against "
                        f"{st.first.name}; it is never served")
     summary += _overridden(st, new)
-    return _finish(st, ops, lambda s: plan_add_variant(s, st.key, name, alias, pct, wanted,
+    return finish(st, ops, lambda s: plan_add_variant(s, st.key, name, alias, pct, wanted,
                                                         st.first.alias), summary)
 
 
@@ -262,7 +250,7 @@ def _giver(st: State, given: str | None, option: str, what: str,
                       "nothing was changed")
 
 
-def remove_variant(folder: Path, name: str, to: str | None) -> TrafficEdit:
+def remove_variant(folder: Path, name: str, to: str | None) -> Edit:
     st = State(folder)
     st.variant(name)
     if len(st.variants) == 1:
@@ -300,7 +288,7 @@ def remove_variant(folder: Path, name: str, to: str | None) -> TrafficEdit:
         summary.append("  its promotion request is gone too")
     summary += _overridden(st, new)
     wanted = st.wanted(new[""], {r: new[r] for r in st.overrides})
-    return _finish(st, ops, lambda s: plan_remove_variant(s, st.key, name, wanted), summary)
+    return finish(st, ops, lambda s: plan_remove_variant(s, st.key, name, wanted), summary)
 
 
 def _live_challenger(st: State, name: str, verb: str) -> None:
@@ -314,7 +302,7 @@ def _live_challenger(st: State, name: str, verb: str) -> None:
                           "variant; nothing was changed")
 
 
-def promote(folder: Path, name: str, now: datetime | None = None) -> TrafficEdit:
+def promote(folder: Path, name: str, now: datetime | None = None) -> Edit:
     st = State(folder)
     _live_challenger(st, name, "promote")
     stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -326,10 +314,10 @@ def promote(folder: Path, name: str, now: datetime | None = None) -> TrafficEdit
                "back if that fails; each request runs once"]
     if st.project.promote_variant:
         summary.append(f"  it replaces the request {st.project.promote_param}")
-    return _finish(st, [specedit.ServingKey("promote", request)], None, summary)
+    return finish(st, [specedit.ServingKey("promote", request)], None, summary)
 
 
-def ramp(folder: Path, name: str, steps_text: str | None, off: bool = False) -> TrafficEdit:
+def ramp(folder: Path, name: str, steps_text: str | None, off: bool = False) -> Edit:
     if off:
         return _ramp_off(State(folder), name)
     if steps_text is None:
@@ -352,10 +340,10 @@ def ramp(folder: Path, name: str, steps_text: str | None, off: bool = False) -> 
         summary.append(f"  it replaces the ramp of {st.project.ramp_variant}")
     summary += _overridden(st, new)
     wanted = st.wanted(new[""], {r: new[r] for r in st.overrides})
-    return _finish(st, ops, lambda s: plan_split(s, st.key, wanted), summary)
+    return finish(st, ops, lambda s: plan_split(s, st.key, wanted), summary)
 
 
-def _ramp_off(st: State, name: str) -> TrafficEdit:
+def _ramp_off(st: State, name: str) -> Edit:
     """Drop the ramp plan; the committed split stays as it is."""
     st.variant(name)
     planned = st.project.ramp_variant
@@ -365,111 +353,8 @@ def _ramp_off(st: State, name: str) -> TrafficEdit:
                           + "; nothing was changed")
     summary = [f"Dropped the ramp of {name}: its newer versions go live at its committed share "
                f"({st.split[name]}%) and stay there"]
-    return _finish(st, [specedit.ServingKey("ramp", None)], None, summary)
+    return finish(st, [specedit.ServingKey("ramp", None)], None, summary)
 
 
 def _alias(st: State, name: str) -> str:
     return next(v.alias for v in st.project.variants if v.name == name)
-
-
-# -------------------------------------------------------------------- carrying a change out
-
-
-def _finish(st: State, ops: list[specedit.Op], serving_plan: Callable[[Serving], Plan] | None,
-            summary: list[str]) -> TrafficEdit:
-    new_spec = specedit.apply_to_data(st.spec, ops)
-    e = ext()
-    problems = e.problems(new_spec)
-    if problems:
-        lines = "; ".join(f"{e.format_path(path)}: {message}" for path, message in problems)
-        raise RefusedEdit(
-            f"the change would make {SPEC_FILE} invalid ({lines}); nothing was changed"
-        )
-    edit = TrafficEdit(root=st.folder, kind="bundlegen project", summary=summary)
-    with tempfile.TemporaryDirectory(prefix="bundlegen-") as tmp:
-        old = render(build_answers(st.spec), Path(tmp) / "old")
-        new = render(build_answers(new_spec), Path(tmp) / "new")
-        plan = _plan(old, new, ops, serving_plan)
-    for rel, change in plan.items():
-        if change.kind != "serving":
-            _carry(edit, st, rel, change, ops, new_spec)
-    if serving_plan is not None:  # the user's serving bundle, whatever its files are
-        serving = serving_plan(st.serving)
-        for rel, after in serving.texts().items():
-            edit.change(f"{SERVING}/{rel}", st.serving.docs[rel].text, after)
-        edit.warnings += serving.notes
-    edit.changes.sort(key=lambda c: c.rel)
-    if not edit.changes:
-        edit.summary = ["Nothing to change: " + summary[0][0].lower() + summary[0][1:]]
-    return edit
-
-
-@dataclass
-class _FileChange:
-    kind: str  # "spec", "serving", "values" or "text"
-    values: list = field(default_factory=list)  # ValueChanges, for "values"; Changes, for "text"
-
-
-def _files(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes().decode("utf-8")
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def _plan(old: Path, new: Path, ops, serving_plan) -> dict[str, _FileChange]:
-    """What changes in which file, proven on the render of the old spec: made there, it must
-    give the render of the new spec exactly (else the template broke a promise: a bug)."""
-    a, b = _files(old), _files(new)
-    if set(a) != set(b):
-        raise NotSameShape(", ".join(sorted(set(a) ^ set(b))), "a file appears or disappears")
-    plan: dict[str, _FileChange] = {}
-    serving_texts = serving_plan(Serving(old / SERVING)).texts() if serving_plan else {}
-    for rel in sorted(a):
-        if rel == SPEC_FILE:
-            rendered = yamltree.load(a[rel], rel)  # the list form
-            got = specedit.apply_to_text(Doc(a[rel], rel), ops,
-                                         specedit.apply_to_data(rendered, ops))
-            kind = _FileChange("spec")
-        elif rel.startswith(f"{SERVING}/") and rel[len(SERVING) + 1:] in serving_texts:
-            got = serving_texts[rel[len(SERVING) + 1:]]
-            kind = _FileChange("serving")
-        elif a[rel] == b[rel]:
-            continue
-        elif rel.endswith((".yml", ".yaml")):
-            changes = value_changes(Doc(a[rel], rel), Doc(b[rel], rel))
-            got, _ = apply_value_changes(Doc(a[rel], rel), changes)
-            kind = _FileChange("values", changes)
-        else:  # a text file (the README's diagram): its changed lines, found by their text
-            changes = text_changes(a[rel], b[rel])
-            got, _ = apply_text_changes(a[rel], changes)
-            kind = _FileChange("text", changes)
-        if got != b[rel]:
-            raise NotSameShape(rel, "the edit of its render does not give the new render")
-        plan[rel] = kind
-    for rel in (f"{SERVING}/{r}" for r in serving_texts):
-        if rel not in plan:
-            raise NotSameShape(rel, "the serving edit touches a file the template does not have")
-    return plan
-
-
-def _carry(edit: TrafficEdit, st: State, rel: str, change: _FileChange, ops,
-           new_spec: dict) -> None:
-    """Make one file's change in the user's copy of it."""
-    path = st.folder / rel
-    if not path.is_file():
-        edit.warnings.append(f"{path}: not in the project (deleted by hand?); left out")
-        return
-    text = read_text(path, str(path))
-    if change.kind == "spec":
-        edit.change(rel, text, specedit.apply_to_text(Doc(text, str(path)), ops, new_spec))
-        return
-    if change.kind == "text":
-        after, missed = apply_text_changes(text, change.values)
-        if missed:
-            edit.warnings.append(f"{path}: {len(missed)} change(s) not carried over: the lines "
-                                 "were edited by hand (`bundlegen regions --format mermaid` "
-                                 "draws the current diagram)")
-        edit.change(rel, text, after)
-        return
-    after, skipped = apply_value_changes(Doc(text, str(path)), change.values)
-    edit.warnings += [f"{path}: {note}" for note in skipped]
-    edit.change(rel, text, after)

@@ -7,14 +7,14 @@ bundlegen renders through Cookiecutter's own `generate_files`, hooks and Jinja e
 from __future__ import annotations
 
 import contextlib
-import importlib.util
+import functools
 import json
 import sys
 from collections import OrderedDict
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import bundlegen_model as model
 from bundlegen.errors import BundlegenError
 from bundlegen.paths import template_dir
 
@@ -34,18 +34,6 @@ def _template_on_path():
     finally:
         if added:
             sys.path.remove(folder)
-
-
-def ext() -> ModuleType:
-    """template/bundlegen_ext.py: the checks and derived names the template renders with."""
-    module = sys.modules.get("bundlegen_ext")
-    if module is None:
-        path = template_dir() / "bundlegen_ext.py"
-        spec = importlib.util.spec_from_file_location("bundlegen_ext", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["bundlegen_ext"] = module  # the same module Cookiecutter will import
-        spec.loader.exec_module(module)
-    return module
 
 
 def template_context() -> OrderedDict:
@@ -96,14 +84,33 @@ def build_answers(spec: dict) -> OrderedDict:
 
 def answer_problems(answers: dict) -> list[str]:
     """The template's own verdict on a set of answers (what its pre_gen hook checks)."""
-    e = ext()
-    clean = e.coerce_answers({k: v for k, v in answers.items() if not k.startswith("_")})
-    return [f"{e.format_path(path)}: {message}" for path, message in e.problems(clean)]
+    clean = model.coerce_answers({k: v for k, v in answers.items() if not k.startswith("_")})
+    return [f"{model.format_path(path)}: {message}" for path, message in model.problems(clean)]
 
 
-def project_of(answers: dict):
+def project_of(answers: dict) -> model.Project:
     """The normalized project (regions, variants, targets) the files are rendered from."""
-    return ext().Project(answers)
+    return model.Project(answers)
+
+
+@functools.cache
+def _compiled():
+    """The template's files compiled once per process: add-region, remove-region and traffic
+    render the template twice (the old spec and the new), and compiling is most of a render."""
+    from jinja2 import BytecodeCache
+
+    class InMemory(BytecodeCache):
+        def __init__(self):
+            self.store: dict[str, bytes] = {}
+
+        def load_bytecode(self, bucket):  # keyed by file name and source checksum
+            if bucket.key in self.store:
+                bucket.bytecode_from_string(self.store[bucket.key])
+
+        def dump_bytecode(self, bucket):
+            self.store[bucket.key] = bucket.bytecode_to_string()
+
+    return InMemory()
 
 
 def render(answers: dict, output_dir: Path) -> Path:
@@ -117,8 +124,10 @@ def render(answers: dict, output_dir: Path) -> Path:
     logging.getLogger("cookiecutter").addHandler(logging.NullHandler())
     logging.getLogger("cookiecutter").propagate = False
 
+    # Cookiecutter passes `_jinja2_env_vars` to the Jinja environment it makes for each render.
+    env_vars = {**answers.get("_jinja2_env_vars", {}), "bytecode_cache": _compiled()}
     context = {
-        "cookiecutter": dict(answers),
+        "cookiecutter": {**answers, "_jinja2_env_vars": env_vars},
         "_cookiecutter": {k: v for k, v in answers.items() if not k.startswith("_")},
     }
     try:
@@ -133,3 +142,17 @@ def render(answers: dict, output_dir: Path) -> Path:
             )
     except CookiecutterException as err:
         raise BundlegenError(f"the template could not render these answers: {err}") from None
+
+
+def render_spec(spec: dict) -> dict[str, str]:
+    """Every file the template renders for a spec: {path in the project, with '/': text}.
+
+    The replay the editing commands are built on: add-region, remove-region and traffic
+    render the old spec and the new one and carry the difference over to the user's files.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="bundlegen-") as tmp:
+        root = render(build_answers(spec), Path(tmp))
+        return {p.relative_to(root).as_posix(): p.read_bytes().decode("utf-8")
+                for p in sorted(root.rglob("*")) if p.is_file()}

@@ -1,0 +1,1 @@
+"""`bundlegen upgrade`: a project made by an older bundlegen takes the new template."""
