@@ -57,65 +57,6 @@ def cli() -> None:
     """Scaffold and maintain multi-region ML serving projects as Databricks Asset Bundles."""
 
 
-class _TerminalAsker:
-    """The interview's questions on the terminal: the default shown in brackets, a refused
-    answer explained and asked again, end of input a usage error (exit 2)."""
-
-    def _read(self, prompt: str) -> str:
-        click.echo(prompt, nl=False)
-        line = sys.stdin.readline()
-        if not line:
-            raise click.UsageError(
-                "input ended before every question was answered; use --no-input"
-            )
-        return line.rstrip("\r\n")
-
-    def ask(self, question, default, check):
-        from bundlegen.project.interview import Invalid
-
-        shown = f" [{default}]" if default else ""
-        while True:
-            text = self._read(f"{question}{shown}: ").strip() or default
-            try:
-                return check(text)
-            except Invalid as err:
-                click.echo(f"  {err}", err=True)
-
-    def confirm(self, question, default):
-        shown = "Y/n" if default else "y/N"
-        while True:
-            text = self._read(f"{question} [{shown}]: ").strip().lower()
-            if not text:
-                return default
-            if text in ("y", "yes", "n", "no"):
-                return text.startswith("y")
-            click.echo("  answer y or n", err=True)
-
-    def say(self, text):
-        click.echo(text, err=True)
-
-
-def _interview(spec_path: Path | None) -> dict | None:
-    """Ask for what the spec leaves out, show the result, and offer to save it; None when the
-    person says no to generating."""
-    from bundlegen.project.interview import Interview, save_spec, spec_text
-    from bundlegen.project.spec import load_spec
-
-    asker = _TerminalAsker()
-    spec = Interview(asker, load_spec(spec_path) if spec_path else {}).run()
-    click.echo("\nThe spec:\n")
-    click.echo("  " + spec_text(spec).rstrip("\n").replace("\n", "\n  "))
-    click.echo()
-    if not asker.confirm("Generate the project?", default=True):
-        return None
-    save = asker.ask("Also save the spec to a file (blank: no; the project keeps it as "
-                     "bundlegen.yml)", "", str)
-    if save:
-        save_spec(spec, Path(save))
-        click.echo(f"Saved the spec to {save}")
-    return spec
-
-
 @cli.command()
 @click.option(
     "--spec",
@@ -141,7 +82,9 @@ def new(spec_path: Path | None, output_dir: Path, no_input: bool, force: bool) -
 
     if spec_path is not None and not spec_path.exists():
         raise click.BadParameter(f"{spec_path}: no such file", param_hint="--spec")
-    spec = None if no_input else _interview(spec_path)
+    from bundlegen.terminal import interview
+
+    spec = None if no_input else interview(spec_path)
     if spec is None and not no_input:  # "no" at the summary: the person's choice, not an error
         click.echo("Not generated; nothing was written.")
         return
