@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from lint_support import DATA
-from support import OFFICIAL_SCHEMA
+from support import bundle_schema
 
 from bundlegen.cli import cli
 
@@ -34,7 +34,7 @@ def run(*args, cwd: Path):
     os.chdir(cwd)
     try:
         return CliRunner().invoke(
-            cli, ["lint", "--bundle-schema", str(OFFICIAL_SCHEMA), "--format", "json", *args]
+            cli, ["lint", "--bundle-schema", str(bundle_schema()), "--format", "json", *args]
         )
     finally:
         os.chdir(old)
