@@ -95,9 +95,27 @@ def project_of(answers: dict) -> model.Project:
 
 @functools.cache
 def _compiled():
-    """The template's files compiled once per process: add-region, remove-region and traffic
-    render the template twice (the old spec and the new), and compiling is most of a render."""
-    from jinja2 import BytecodeCache
+    """The template's files compiled once and kept between runs: every command renders the
+    template (add-region, remove-region and traffic twice, the old spec and the new), and
+    compiling is most of a first render. Jinja checks each entry against the file's source
+    checksum and the Python version, and the folder is per bundlegen version, so an edited
+    template or another interpreter never runs a stale entry. Where the user's cache folder
+    cannot be written, the cache lives as long as the process."""
+    import os
+    import tempfile
+
+    from jinja2 import BytecodeCache, FileSystemBytecodeCache
+
+    from bundlegen import __version__
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "bundlegen" / f"jinja-{__version__}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=folder).close()  # writable
+        return FileSystemBytecodeCache(str(folder))
+    except OSError:
+        pass
 
     class InMemory(BytecodeCache):
         def __init__(self):
