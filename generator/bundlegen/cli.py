@@ -1,8 +1,10 @@
 """The `bundlegen` command line: parse arguments, call the core, print, exit.
 
-This is the only module that prints or knows exit codes: 0 clean, 1 findings (lint),
-2 bad usage or bad input, 3 an internal error (a bug; set BUNDLEGEN_DEBUG=1 for the traceback),
-130 interrupted (Ctrl-C), as shells report a process that SIGINT stopped.
+This is the only module that knows exit codes, and with terminal.py (the questions of
+interactive `new`) the only one that prints: 0 clean, 1 findings (lint) or conflicts left in
+the files (upgrade), 2 bad usage or bad input, 3 an internal error (a bug; set
+BUNDLEGEN_DEBUG=1 for the traceback), 130 interrupted (Ctrl-C), as shells report a process
+that SIGINT stopped.
 Heavy modules are imported inside the commands, so `--help` and `--version` start fast.
 """
 
