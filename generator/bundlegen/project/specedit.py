@@ -22,7 +22,7 @@ from bundlegen_model import Variant, yaml_scalar
 # template writes ramp before promote).
 _BEFORE = {"ramp": ("promote",), "promote": ()}
 # The order of a region's keys in bundlegen.yml, as the template writes them.
-_REGION_KEYS = ("host", "catalog", "metastore_id", "service_principal", "workload_size",
+REGION_KEYS = ("host", "catalog", "metastore_id", "service_principal", "workload_size",
                 "scale_to_zero", "latency_budget_ms", "traffic")
 
 
@@ -186,7 +186,7 @@ def apply_to_text(doc: Doc, ops: list[Op], expected: dict) -> str:
                 if edit is not None:
                     edits.append(edit)
             else:
-                later = _REGION_KEYS[_REGION_KEYS.index(key) + 1:] if key in _REGION_KEYS else ()
+                later = REGION_KEYS[REGION_KEYS.index(key) + 1:] if key in REGION_KEYS else ()
                 edits.append(key_edit(doc, entry.value, key, scalar(value), later))
         elif isinstance(op, ServingKey):
             node, _ = locate(doc, ("serving",))

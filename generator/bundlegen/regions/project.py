@@ -41,20 +41,20 @@ from bundlegen.yaml.doc import Doc
 COPIED = ("catalog", "workload_size", "scale_to_zero", "latency_budget_ms")
 
 
-def _regions(spec: dict) -> list[dict]:
+def regions_of(spec: dict) -> list[dict]:
     regions = spec.get("regions")
     if isinstance(regions, dict):
         return [{"name": name, **(settings or {})} for name, settings in regions.items()]
     return [dict(r) for r in regions]
 
 
-def _find(regions: list[dict], name: str) -> dict | None:
+def find(regions: list[dict], name: str) -> dict | None:
     return next((r for r in regions if name in (r["name"], model.target_name(r["name"]))), None)
 
 
 def _spec(folder: Path) -> tuple[dict, list[dict]]:
     spec = load_spec(folder / SPEC_FILE)
-    return spec, _regions(spec)
+    return spec, regions_of(spec)
 
 
 def add(folder: Path, name: str, host: str, source: str | None = None,
@@ -63,7 +63,7 @@ def add(folder: Path, name: str, host: str, source: str | None = None,
     spec_file = folder / SPEC_FILE
     if any(r["name"] == name for r in regions):
         raise RefusedEdit(f"region '{name}' already exists in {spec_file}; nothing was changed")
-    src = _find(regions, source) if source is not None else regions[0]
+    src = find(regions, source) if source is not None else regions[0]
     if src is None:
         raise InputError(f"unknown region '{source}'; the project's regions: "
                          f"{', '.join(r['name'] for r in regions)}", field="--from")
@@ -71,19 +71,23 @@ def add(folder: Path, name: str, host: str, source: str | None = None,
     if metastore_id is not None:
         region["metastore_id"] = metastore_id
     bigger = {**copy.deepcopy(spec), "regions": regions + [region]}
-    _check(bigger, len(regions), name, spec_file)
+    labels = {"host": "--host", "metastore_id": "--metastore-id"}
+    check_region(bigger, len(regions), spec_file, labels, f"region '{name}'")
     changes = region_edit(folder, PROJECT, "add", name, model.target_name(name), src["name"])
     _plan(changes, spec, bigger, adding=True)
     return changes
 
 
-def _check(spec: dict, index: int, name: str, spec_file: Path) -> None:
-    """The spec with the new region must pass the template's own checks."""
+def check_region(spec: dict, index: int, spec_file: Path, labels: dict[str, str],
+                 region_label: str | None = None) -> None:
+    """The spec with a new or changed region must pass the template's own checks. A problem
+    of the region's settings is named by the option that gave it (`labels`, else
+    `region_label`); any other by its place in bundlegen.yml."""
     errors = []
-    labels = {"host": "--host", "metastore_id": "--metastore-id"}
     for path, message in model.problems(spec):
-        if tuple(path[:2]) == ("regions", index):
-            label = labels.get(path[2], f"region '{name}'") if len(path) > 2 else f"region '{name}'"
+        in_region = tuple(path[:2]) == ("regions", index)
+        label = (labels.get(path[2]) if len(path) > 2 else None) or region_label
+        if in_region and label:
             errors.append(InputError(message, field=label))
         else:
             errors.append(InputError(message, Location(str(spec_file)), model.format_path(path)))
@@ -95,7 +99,7 @@ def _check(spec: dict, index: int, name: str, spec_file: Path) -> None:
 
 def remove(folder: Path, name: str) -> Edit:
     spec, regions = _spec(folder)
-    region = _find(regions, name)
+    region = find(regions, name)
     if region is None:
         raise InputError(f"unknown region '{name}'; the project's regions: "
                          f"{', '.join(r['name'] for r in regions)}")

@@ -11,17 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import bundlegen_model as model
 from bundlegen.edit import Edit
-from bundlegen.errors import InputError, InputErrors, Location
+from bundlegen.errors import InputError
 from bundlegen.project import specedit
 from bundlegen.project.folder import PROJECT, SPEC_FILE, is_project
 from bundlegen.project.spec import load_spec
+from bundlegen.regions.project import check_region, find, regions_of
 from bundlegen.traffic.carry import finish
 
-# A region's own settings, in the order bundlegen.yml writes them (after name and host).
-SETTINGS = ("catalog", "metastore_id", "service_principal", "workload_size", "scale_to_zero",
-            "latency_budget_ms")
+# A region's own settings, in the order bundlegen.yml writes them: all but its host (another
+# workspace is remove-region and add-region) and its traffic (the traffic commands own it).
+SETTINGS = tuple(k for k in specedit.REGION_KEYS if k not in ("host", "traffic"))
 
 
 def option(key: str) -> str:
@@ -53,20 +53,17 @@ def set_region(folder: Path, name: str, values: dict[str, Any],
         raise InputError("say what to change: " + ", ".join(option(k) for k in SETTINGS)
                          + " or --unset SETTING")
     spec = load_spec(folder / SPEC_FILE)
-    regions = spec["regions"]
-    entries = ([(r["name"], r) for r in regions] if isinstance(regions, list)
-               else [(n, r or {}) for n, r in regions.items()])
-    region_name, current = next(((n, r) for n, r in entries if name in (n, f"prod-{n}")),
-                                (None, None))
-    if region_name is None:
+    regions = regions_of(spec)
+    current = find(regions, name)
+    if current is None:
         raise InputError(f"unknown region '{name}'; the project's regions: "
-                         f"{', '.join(n for n, _ in entries)}")
-    index = [n for n, _ in entries].index(region_name)
+                         f"{', '.join(r['name'] for r in regions)}")
+    region_name, index = current["name"], regions.index(current)
     ops = [specedit.RegionField(region_name, key, value)
            for key, value in values.items() if current.get(key) != value]
     ops += [specedit.RegionField(region_name, key, None) for key in unset if key in current]
     new_spec = specedit.apply_to_data(spec, ops)
-    _check(new_spec, index, folder / SPEC_FILE)
+    check_region(new_spec, index, folder / SPEC_FILE, {k: option(k) for k in SETTINGS})
     said = [f"{k} {v}" for k, v in values.items()]
     said += [f"{k} back to the project's default" for k in unset]
     summary = [f"Set region {region_name}'s {', '.join(said)}"]
@@ -75,24 +72,6 @@ def set_region(folder: Path, name: str, values: dict[str, Any],
                        "runs next (deploy the primary region first)")
     if not ops:
         return Edit(root=folder, kind=PROJECT,
-                           summary=[f"Nothing to change: region {region_name} has these "
-                                    "settings already"])
+                    summary=[f"Nothing to change: region {region_name} has these settings "
+                             "already"])
     return finish(_Project(folder, spec), ops, None, summary)
-
-
-def _check(spec: dict, index: int, spec_file: Path) -> None:
-    """The settings must pass the spec's own rules; a bad one is named by its option."""
-    e = model
-    errors = []
-    for path, message in e.problems(spec):
-        if tuple(path[:2]) == ("regions", index) and len(path) > 2 and path[2] in SETTINGS:
-            errors.append(InputError(message, field=option(path[2])))
-        else:
-            errors.append(InputError(message, Location(str(spec_file)), e.format_path(path)))
-    if len(errors) == 1:
-        raise errors[0]
-    if errors:
-        raise InputErrors(errors)
-
-
-
