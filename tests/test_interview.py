@@ -196,6 +196,7 @@ def test_next_steps_fit_what_was_generated(tmp_path):
     assert "bundlegen lint .  " in steps and "serving" not in steps.split("\n")[2]
     assert "GitLab CI, Azure Pipelines" in steps
     assert "bundlegen region set eu-west-1 --metastore-id" in steps
+    assert_valid_project(tmp_path / "o" / "fraud_detection")
 
 
 def test_no_metastore_step_when_every_replica_has_one(tmp_path):
@@ -207,6 +208,7 @@ def test_no_metastore_step_when_every_replica_has_one(tmp_path):
                                       "--no-input", "-o", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
     assert "metastore-id" not in result.output and "bundlegen lint . serving" in result.output
+    assert_valid_project(tmp_path / "o" / "fraud_detection")
 
 
 # ---- a person at a terminal
@@ -252,4 +254,5 @@ def test_a_person_at_a_terminal_is_guided_through_new(tmp_path):
     assert child.exitstatus == 0
     spec = yaml.safe_load((tmp_path / "churn_model" / "bundlegen.yml").read_text())
     assert spec["cloud"] == "gcp" and spec["ci"] == "gitlab"
+    assert_valid_project(tmp_path / "churn_model")
     assert [v["name"] for v in spec["serving"]["variants"]] == ["champion"]

@@ -254,6 +254,7 @@ def test_without_no_input_it_asks_for_what_the_spec_leaves_out(tmp_path):
     assert "Project name" not in result.output  # given by the spec: not asked
     targets = _targets(tmp_path / "o" / "fraud_detection")
     assert "prod-eastus2" in targets and "prod-westeurope" in targets
+    assert_valid_project(tmp_path / "o" / "fraud_detection")
 
 
 def test_input_that_ends_early_is_a_usage_error(tmp_path):

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from editsupport import snapshot
+from support import assert_valid_project
 
 
 def new(tmp_path: Path, name: str, cache_home: str) -> dict[str, bytes]:
@@ -18,6 +19,7 @@ def new(tmp_path: Path, name: str, cache_home: str) -> dict[str, bytes]:
     done = subprocess.run([sys.executable, "-m", "bundlegen", "new", "--no-input", "-o", str(out)],
                           env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+    assert_valid_project(out / "fraud_detection")
     return snapshot(out)
 
 
