@@ -171,6 +171,10 @@ def render_spec(spec: dict) -> dict[str, str]:
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="bundlegen-") as tmp:
-        root = render(build_answers(spec), Path(tmp))
-        return {p.relative_to(root).as_posix(): p.read_bytes().decode("utf-8")
-                for p in sorted(root.rglob("*")) if p.is_file()}
+        return read_tree(render(build_answers(spec), Path(tmp)))
+
+
+def read_tree(root: Path) -> dict[str, str]:
+    """Every file under root as text: {path with '/': text}."""
+    return {p.relative_to(root).as_posix(): p.read_bytes().decode("utf-8")
+            for p in sorted(root.rglob("*")) if p.is_file()}

@@ -16,24 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bundlegen.errors import BundlegenError, InputError, Location
+from bundlegen.project.template import read_tree
 
 DISTRIBUTION = "bundlegen"
 VERSION = re.compile(r"\d+(\.\d+)*([a-z]+\d*)?(\.(post|dev)\d+)?")
-
-
-def render_spec(spec: dict) -> dict[str, str]:
-    """What `bundlegen new` writes for a spec, as {path with '/': text}: the edits' replay."""
-    from bundlegen.project.template import render_spec as replay
-
-    return replay(spec)
-
-
-def read_tree(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes().decode("utf-8")
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 # Run by another bundlegen's interpreter: argv[1] the code to put first on sys.path ('' for

@@ -24,6 +24,7 @@ from bundlegen import __version__, fsio
 from bundlegen.edit import Edit, FileChange, read_text
 from bundlegen.errors import BundlegenError, InputError, InputErrors, Location, RefusedEdit
 from bundlegen.project.folder import SPEC_FILE
+from bundlegen.project.template import render_spec
 from bundlegen.upgrade import baserender, specmigrate
 from bundlegen.upgrade.merge3 import Labels, merge
 from bundlegen.yaml import tree as yamltree
@@ -80,7 +81,7 @@ def plan(folder: Path, base: str | None = None,
     _not_newer(old, rendered.source)
     spec, notes = _spec(spec_file, old)
     upgrade = Upgrade(root=folder, old=old, new=__version__, source=rendered.source, notes=notes)
-    merge_files(upgrade, rendered.files, baserender.render_spec(spec))
+    merge_files(upgrade, rendered.files, render_spec(spec))
     return upgrade
 
 
@@ -101,7 +102,7 @@ def _base(spec_file: Path, base: str, notify) -> baserender.Rendered:
         raise InputError(f"'{base}' is neither a bundlegen source tree, a wheel nor a version",
                          field="--base")
     if base == __version__:
-        files = baserender.render_spec(_load(spec_file))
+        files = render_spec(_load(spec_file))
         return baserender.Rendered(base, files, "this bundlegen")
     return baserender.render_released(base, spec_file, notify)
 
