@@ -39,3 +39,17 @@ def test_a_cache_folder_that_cannot_be_made_costs_only_speed(tmp_path):
     blocked.write_text("not a folder\n")
     assert new(tmp_path, "blocked", str(blocked / "cache")) == new(tmp_path, "free",
                                                                      str(tmp_path / "cache"))
+
+
+def test_a_render_leaves_nothing_in_the_temporary_folder(tmp_path):
+    # Cookiecutter writes each rendered hook script to a temporary file it never deletes.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    for args in (["new", "--no-input", "-o", str(tmp_path)],
+                 ["add-region", "ap-northeast-1", "--host", "https://tokyo.cloud.databricks.com",
+                  "--project-dir", str(tmp_path / "fraud_detection")]):
+        done = subprocess.run([sys.executable, "-m", "bundlegen", *args], env=env,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    assert list(scratch.iterdir()) == []

@@ -36,6 +36,23 @@ def _template_on_path():
             sys.path.remove(folder)
 
 
+@contextlib.contextmanager
+def _hook_scratch():
+    """Cookiecutter writes each rendered hook to a temporary file it never deletes
+    (`hooks.run_script_with_context`, delete=False): point the tempfile module at a folder of
+    ours while it renders, and remove that folder after, so no render leaves a file in /tmp."""
+    import shutil
+    import tempfile
+
+    scratch = tempfile.mkdtemp(prefix="bundlegen-hooks-")
+    before, tempfile.tempdir = tempfile.tempdir, scratch
+    try:
+        yield
+    finally:
+        tempfile.tempdir = before
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def template_context() -> OrderedDict:
     with (template_dir() / "cookiecutter.json").open(encoding="utf-8") as handle:
         return json.load(handle, object_pairs_hook=OrderedDict)
@@ -149,7 +166,7 @@ def render(answers: dict, output_dir: Path) -> Path:
         "_cookiecutter": {k: v for k, v in answers.items() if not k.startswith("_")},
     }
     try:
-        with _template_on_path():
+        with _template_on_path(), _hook_scratch():
             return Path(
                 generate_files(
                     repo_dir=str(template_dir()),

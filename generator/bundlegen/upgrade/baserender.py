@@ -58,8 +58,9 @@ def render_with(python: str, code: Path | None, spec_file: Path, source: str) ->
         version, out = Path(tmp) / "version", Path(tmp) / "out"
         argv = [python, "-c", _SCRIPT, str(code or ""), str(version),
                 "new", "--spec", str(spec_file), "--output-dir", str(out), "--no-input"]
+        # TMPDIR: an older bundlegen leaves Cookiecutter's hook files behind; here they go too.
         run = subprocess.run(argv, capture_output=True, text=True, cwd=tmp,
-                             stdin=subprocess.DEVNULL)
+                             stdin=subprocess.DEVNULL, env={**os.environ, "TMPDIR": tmp})
         made = [p for p in out.iterdir() if p.is_dir()] if out.is_dir() else []
         if run.returncode != 0 or len(made) != 1 or not version.is_file():
             last = (run.stderr.strip().splitlines() or ["no output"])[-1]
