@@ -24,10 +24,11 @@ def schema(which: str = "official"):
     return load_schema(bundle_schema() if which == "official" else None, databricks_cli="")
 
 
-def lint(*paths: Path, target: str | None = None, which: str = "official", selection=None):
+def lint(*paths: Path, target: str | None = None, which: str = "official", selection=None,
+         values=None):
     from bundlegen.lint import lint_paths
 
-    return lint_paths(list(paths), schema(which), target, selection)
+    return lint_paths(list(paths), schema(which), target, selection, values)
 
 
 def expected(folder: Path) -> set[tuple[str, int, str]]:

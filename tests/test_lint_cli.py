@@ -148,6 +148,15 @@ def test_bad_usage_exits_2(args):
     assert result.exit_code == 2
 
 
+def test_var_gives_a_variable_its_value_and_one_without_a_value_is_bad_usage():
+    path = "required-variable/bad"
+    assert "[required-variable]" in run(path).stdout
+    assert "[required-variable]" not in run(path, "--var", "catalog=dev").stdout
+    bad = run(path, "--var", "catalog")
+    assert bad.exit_code == 2
+    assert bad.stderr == "error: --var: expected NAME=VALUE, got 'catalog'\n"
+
+
 def test_a_schema_file_that_is_not_json_is_bad_usage(tmp_path):
     bad = tmp_path / "schema.json"
     bad.write_text("{not json")

@@ -68,14 +68,13 @@ def test_select_runs_only_the_rules_named_and_ignore_drops_rules(bundle):
     assert rules_of(run("--ignore", "undefined-variable", cwd=bundle)) == ["invalid-enum", "unknown-engine"]
 
 
-def test_a_rule_that_is_off_by_default_runs_when_selected(bundle):
-    (bundle / "databricks.yml").write_text(
-        BUNDLE.replace("resources:\n", "run_as:\n  service_principal_name: sp-1\nresources:\n")
-        + "  apps:\n    board:\n      name: board\n      source_code_path: ./app\n"
-    )
-    # Quiet by default: the CLI accepts it when sp-1 itself deploys, which lint cannot know.
-    assert "run-as-unsupported" not in rules_of(run(".", cwd=bundle))
-    assert "run-as-unsupported" in rules_of(run("--extend-select", "run-as-unsupported", cwd=bundle))
+def test_extend_select_adds_rules_to_the_config_s_select(bundle):
+    (bundle / ".bundlegen.toml").write_text('[lint]\nselect = ["unknown-engine"]\n')
+    assert rules_of(run(".", cwd=bundle)) == ["unknown-engine"]
+    assert rules_of(run("--extend-select", "invalid-enum", cwd=bundle)) == [
+        "invalid-enum",
+        "unknown-engine",
+    ]
 
 
 @pytest.mark.parametrize(

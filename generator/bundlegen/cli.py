@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from bundlegen import __version__
-from bundlegen.errors import BundlegenError
+from bundlegen.errors import BundlegenError, InputError
 from bundlegen.regions.formats import FORMATS
 from bundlegen.traffic.formats import FORMATS as TRAFFIC_FORMATS
 
@@ -130,6 +130,9 @@ LINT_FORMATS = ("text", "json", "github", "sarif", "junit")  # bundlegen.lint.re
 @click.option("--extend-select", multiple=True, metavar="RULES",
               help="Also run these rules (e.g. rules that are off by default).")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Do not run these rules.")
+@click.option("--var", "var", multiple=True, metavar="NAME=VALUE",
+              help="A variable's value, as `databricks bundle validate --var` takes it "
+                   "(repeatable; BUNDLE_VAR_<name> in the environment counts too).")
 @click.pass_context
 def lint(
     ctx: click.Context,
@@ -141,6 +144,7 @@ def lint(
     select: tuple[str, ...],
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
+    var: tuple[str, ...],
 ) -> None:
     """Check bundles offline. PATH: a bundle folder, its databricks.yml or a file in it (default .).
 
@@ -155,7 +159,7 @@ def lint(
     schema = load_schema(bundle_schema)
     if schema.note:
         click.echo(f"note: {schema.note}", err=True)
-    result = lint_paths(list(paths) or [Path(".")], schema, target, selection)
+    result = lint_paths(list(paths) or [Path(".")], schema, target, selection, _var_values(var))
     if strict:
         result.findings = make_strict(result.findings)
     click.echo(REPORTERS[fmt](result), nl=False)
@@ -164,6 +168,16 @@ def lint(
         summary += f"{result.errors} error(s), {result.warnings} warning(s)"
         click.echo(summary, err=True)
     ctx.exit(1 if result.errors else 0)
+
+def _var_values(assignments: tuple[str, ...]) -> dict[str, str]:
+    values = {}
+    for assignment in assignments:
+        name, sep, value = assignment.partition("=")
+        if not sep or not name:
+            raise InputError(f"expected NAME=VALUE, got {assignment!r}", field="--var")
+        values[name] = value
+    return values
+
 
 _PROJECT_DIR = click.option(
     "--project-dir",

@@ -108,3 +108,25 @@ def display_path(path: Path) -> str:
     except ValueError:  # another drive on Windows
         return str(path)
     return str(path) if rel.startswith("..") else rel
+
+
+# Folders no bundle configuration lives in: tool caches, environments, dependencies.
+_NOT_CONFIG = frozenset({"node_modules", "__pycache__", "venv", "site-packages", "dist", "build"})
+
+
+def stray_yaml(root: Path, included: set[Path]) -> list[Path]:
+    """YAML files under a bundle's folder that are not among `included` (resolved paths): not
+    in hidden folders, tool folders, virtual environments, or folders of another bundle."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(
+            d for d in dirs
+            if not d.startswith(".") and d not in _NOT_CONFIG
+            and root_in(here / d) is None and not (here / d / "pyvenv.cfg").is_file()
+        )
+        for name in sorted(files):
+            path = here / name
+            if name.endswith((".yml", ".yaml")) and path.resolve() not in included:
+                found.append(path)
+    return found

@@ -56,11 +56,12 @@ def lint_paths(
     schema: Schema,
     target: str | None = None,
     selection: Selection | None = None,
+    values: dict[str, str] | None = None,
 ) -> LintResult:
     """Lint the bundle of each path (a bundle folder, its databricks.yml, or a file in it).
     Paths must exist; one broken bundle is reported and the others are still linted.
     `selection` (the command line's) goes over each bundle's config file; a bad config file
-    raises InputError."""
+    raises InputError. `values` are variable values, as `databricks bundle validate --var`."""
     result = LintResult()
     roots: list[Path] = []
     seen: set[str] = set()
@@ -87,7 +88,7 @@ def lint_paths(
         chosen = (selection or Selection()).over(find_config(root))
         try:
             bundle = load_bundle(root, schema.top_level)
-            findings = lint_bundle(bundle, schema, target, chosen)
+            findings = lint_bundle(bundle, schema, target, chosen, values)
         except Exception as err:  # a bug must not hide the other bundles' findings
             if os.environ.get("BUNDLEGEN_DEBUG"):
                 raise
@@ -114,17 +115,21 @@ def lint_paths(
 
 
 def lint_bundle(
-    bundle: Bundle, schema: Schema, target: str | None = None, selection: Selection | None = None
+    bundle: Bundle,
+    schema: Schema,
+    target: str | None = None,
+    selection: Selection | None = None,
+    values: dict[str, str] | None = None,
 ) -> list[Finding]:
     chosen = selection or Selection()
-    found = _lint_bundle(bundle, schema, target, chosen)
+    found = _lint_bundle(bundle, schema, target, chosen, values or {})
     found = [f for f in found if f.rule in _ALWAYS or chosen.enabled(f.rule)]
     found = suppress(found, {f.name: f.text for f in bundle.files}, chosen)
     return [f for f in found if f.rule in _ALWAYS or chosen.enabled(f.rule)]
 
 
 def _lint_bundle(
-    bundle: Bundle, schema: Schema, target: str | None, chosen: Selection
+    bundle: Bundle, schema: Schema, target: str | None, chosen: Selection, values: dict[str, str]
 ) -> list[Finding]:
     found: list[Finding] = []
     missing = []
@@ -157,7 +162,7 @@ def _lint_bundle(
     for name in targets:
         view = bundle.view(name)
         views[name] = view
-        ctx = TargetContext(bundle, name, view)
+        ctx = TargetContext(bundle, name, view, values)
         for rule in checks:
             for finding in rule.check(ctx):
                 if name not in per_target[finding_key(finding)]:

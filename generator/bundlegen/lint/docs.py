@@ -36,8 +36,7 @@ def rules_table() -> str:
     lines = ["| Rule | Severity | What it reports |", "| --- | --- | --- |"]
     for r in RULES.values():
         docs = r.docs.replace("|", "\\|")
-        severity = r.severity if r.default else f"{r.severity} (off by default)"
-        lines.append(f"| [`{r.id}`]({REFERENCE}#{r.id}) | {severity} | {docs} |")
+        lines.append(f"| [`{r.id}`]({REFERENCE}#{r.id}) | {r.severity} | {docs} |")
     return "\n".join(lines)
 
 
@@ -57,8 +56,7 @@ def reference() -> str:
         "finding with `# bundlegen: ignore[<rule>]` (see [lint.md](lint.md)).",
     ]
     for r in RULES.values():
-        default = "" if r.default else ", off by default (select it to run it)"
-        out += ["", f"## {r.id}", "", f"*{r.severity}{default}.* {r.docs}", ""]
+        out += ["", f"## {r.id}", "", f"*{r.severity}.* {r.docs}", ""]
         out.append(f"**Why:** {WHY[r.id]}")
         if r.id in _NO_EXAMPLE:
             out += ["", f"**Example:** {_NO_EXAMPLE[r.id]}"]

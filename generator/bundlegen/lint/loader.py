@@ -9,10 +9,11 @@ include that matches nothing, an override that cannot merge) are findings, not e
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bundlegen.bundle.files import display_path, included_files
+from bundlegen.bundle.files import display_path, included_files, stray_yaml
 from bundlegen.errors import InputError
 from bundlegen.lint.findings import ERROR, WARNING, Finding
 from bundlegen.lint.merging import environments_as_targets, merge, target_view
@@ -43,6 +44,11 @@ class Bundle:
 
     def view(self, target: str | None) -> dict[str, V]:
         return target_view(self, target)
+
+    @functools.cached_property
+    def stray_files(self) -> list[Path]:
+        """YAML files in the bundle's folder that it does not include (walked once)."""
+        return stray_yaml(self.root_file.path.parent, {f.path.resolve() for f in self.files})
 
     def in_ignored_key(self, v: V) -> str | None:
         """The ignored top-level key whose text holds this value, if any."""

@@ -83,8 +83,12 @@ WHY: dict[str, str] = {
     "invalid-pause-status": f"{_CLI_REFUSES}: a pause status is PAUSED or UNPAUSED.",
     "script-invalid": f"{_CLI_REFUSES}: the script cannot run as written.",
     "artifact-invalid": "The CLI fails when it builds or uploads the artifact.",
-    "artifact-no-files": "The CLI fails at deploy when a source matches no file, unless "
-    "something builds it first.",
+    "artifact-no-files": "The CLI refuses the bundle (validate included) when a source matches "
+    "no file, so a step that builds or fetches the files must run before it.",
+    "restricted-code-execution": "Restricted mode is how a platform team stops a bundle from "
+    "running its own code on the deploying machine; such a bundle cannot deploy there at all.",
+    "not-included": "The file looks deployed but is not: its resources never reach the "
+    "workspace, and nothing else says so.",
     "alert-file": f"{_CLI_REFUSES}: it reads the alert from the file while it loads the "
     "bundle, and a field set in both places, an unreadable file or a `${...}` in it is an "
     "error.",

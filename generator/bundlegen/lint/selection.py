@@ -40,10 +40,7 @@ class Selection:
     def enabled(self, rule_id: str) -> bool:
         if rule_id in self.ignore:
             return False
-        if self.select is not None:
-            return rule_id in self.select or rule_id in self.extend
-        rule = RULES.get(rule_id)
-        return rule is None or rule.default or rule_id in self.extend
+        return self.select is None or rule_id in self.select or rule_id in self.extend
 
     def over(self, config: Selection) -> Selection:
         """This selection (from the command line) over one read from a config file."""

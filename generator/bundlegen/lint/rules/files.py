@@ -1,15 +1,22 @@
 """Files beside the YAML that the CLI reads while it loads the bundle: an alert's
-`.dbalert.json` (mutator/load_dbalert_files.go). (variable-overrides.json: variables.py.)"""
+`.dbalert.json` (mutator/load_dbalert_files.go); and configuration it does not read because no
+`include` matches it. (variable-overrides.json: variables.py.)"""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import yaml
+
+from bundlegen.bundle.files import display_path
+from bundlegen.errors import BundlegenError
 from bundlegen.lint import refs
-from bundlegen.lint.findings import ERROR, Finding
+from bundlegen.lint.findings import ERROR, WARNING, Finding
 from bundlegen.lint.rules.paths import has_sources
 from bundlegen.lint.rules.registry import TargetContext, rule
 
@@ -70,3 +77,58 @@ def _alert_file_problem(ctx: TargetContext, name: str, folder: str) -> str | Non
         )
     return None
 
+
+
+_RESOURCES_KEY = re.compile(r"^resources:", re.M)
+_RESOURCE_TYPE = re.compile(r"[a-z][a-z_]*s")  # jobs, pipelines, model_serving_endpoints, ...
+
+
+@rule(
+    "not-included",
+    WARNING,
+    "A YAML file in the bundle's folder defines `resources` (a mapping of resource types to "
+    "resources, as bundle configuration does), but no `include` pattern matches it, so the CLI "
+    "neither reads nor deploys it (as `databricks bundle generate` warns). Folders of another "
+    "bundle, hidden folders and virtual environments are not searched.",
+)
+def not_included(ctx: TargetContext) -> Iterator[Finding]:
+    root = ctx.bundle.root_file.path.parent
+    for path in ctx.bundle.stray_files:
+        stat = path.stat()
+        at = _defines_resources(path, stat.st_mtime_ns, stat.st_size)
+        if at is None:
+            continue
+        rel = path.relative_to(root).parent.as_posix()
+        pattern = "*.yml" if rel == "." else f"{rel}/*.yml"
+        yield Finding(
+            WARNING, display_path(path), *at, "resources", "not-included",
+            f"this file defines resources, but no include pattern of "
+            f"{ctx.bundle.root_file.path.name} matches it, so they are not deployed: add one "
+            f"(e.g. {pattern}) to include",
+        )
+
+
+@functools.lru_cache(maxsize=1024)
+def _defines_resources(path: Path, mtime_ns: int, size: int) -> tuple[int, int] | None:
+    """Line and column of a file's top-level `resources` key if it holds bundle resources."""
+    from bundlegen.yaml import tree
+
+    if size > 1 << 20:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+        if not _RESOURCES_KEY.search(text):
+            return None
+        node = tree.compose_first(text, str(path))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, BundlegenError):
+        return None  # not the bundle's to judge: the CLI never reads it
+    for key, value in tree.items(node):
+        if key.value != "resources":
+            continue
+        groups = tree.items(value)
+        if groups and all(
+            _RESOURCE_TYPE.fullmatch(str(k.value)) and isinstance(v, yaml.MappingNode)
+            for k, v in groups
+        ):
+            return key.start_mark.line + 1, key.start_mark.column + 1
+    return None

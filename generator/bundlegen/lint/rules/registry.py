@@ -4,8 +4,9 @@ that run on a target's view have a check. Shared helpers of the rule modules liv
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bundlegen.lint import refs
 from bundlegen.lint.findings import Finding
@@ -19,7 +20,6 @@ class Rule:
     severity: str
     docs: str
     check: Callable[[TargetContext], Iterator[Finding]] | None = None
-    default: bool = True  # off by default: runs only when selected (docs/lint.md says why)
 
 
 RULES: dict[str, Rule] = {}
@@ -29,9 +29,9 @@ def declare(id: str, severity: str, docs: str) -> None:
     RULES[id] = Rule(id, severity, docs)
 
 
-def rule(id: str, severity: str, docs: str, default: bool = True):
+def rule(id: str, severity: str, docs: str):
     def register(check):
-        RULES[id] = Rule(id, severity, docs, check, default)
+        RULES[id] = Rule(id, severity, docs, check)
         return check
 
     return register
@@ -42,6 +42,12 @@ class TargetContext:
     bundle: Bundle
     target: str | None
     view: dict[str, V]
+    values: dict[str, str] = field(default_factory=dict)  # lint's --var NAME=VALUE
+
+    def given(self, name: str) -> str | None:
+        """The value the command line gives a variable, as the CLI takes it: --var, else
+        BUNDLE_VAR_<name> in the environment."""
+        return self.values.get(name, os.environ.get(f"BUNDLE_VAR_{name}"))
 
     def finding(
         self,

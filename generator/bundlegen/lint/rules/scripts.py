@@ -56,6 +56,44 @@ def script_invalid(ctx: TargetContext) -> Iterator[Finding]:
                     )
 
 
+# The hooks the CLI runs around its phases (config/experimental.go ScriptHook).
+HOOKS = ("preinit", "postinit", "prebuild", "postbuild", "predeploy", "postdeploy")
+RESTRICTED = "DATABRICKS_BUNDLE_RESTRICTED_CODE_EXECUTION"
+
+
+@rule(
+    "restricted-code-execution",
+    ERROR,
+    f"`{RESTRICTED}` is set in lint's environment, and the bundle runs code of its own on the "
+    "deploying machine: a `python` (or `experimental.python`) section, whose resources and "
+    "mutators the CLI loads by running Python, or an `experimental.scripts` hook. The CLI "
+    "refuses both in restricted mode (`python_mutator.go`, `scripts/scripts.go`).",
+)
+def restricted_code_execution(ctx: TargetContext) -> Iterator[Finding]:
+    if os.environ.get(RESTRICTED) is None:
+        return
+    for path in ("python", "experimental.python"):
+        section = ctx.get(*path.split("."))
+        if section is not None and section.items():  # any setting enables it (getOpts)
+            yield ctx.finding(
+                "restricted-code-execution",
+                section,
+                path,
+                f"{path} runs Python code, which the CLI does not allow when {RESTRICTED} is set",
+            )
+            break
+    scripts = ctx.get("experimental", "scripts")
+    for hook in HOOKS:
+        command = scripts.get(hook) if scripts is not None and scripts.is_map else None
+        if command is not None and command.v not in (None, ""):
+            yield ctx.finding(
+                "restricted-code-execution",
+                command,
+                f"experimental.scripts.{hook}",
+                f"the {hook} script cannot run: the CLI runs no scripts when {RESTRICTED} is set",
+            )
+
+
 EXECUTABLES = ("bash", "sh", "cmd")
 
 
@@ -102,8 +140,10 @@ def artifact_invalid(ctx: TargetContext) -> Iterator[Finding]:
 @rule(
     "artifact-no-files",
     WARNING,
-    "An artifact without a `build` command lists a `files` source that matches no file; "
-    "the CLI fails when it deploys (with a build, the files may come from it).",
+    "An artifact without a `build` command lists a `files` source that matches no file. The CLI "
+    "expands these globs when it loads the bundle (`artifacts/prepare.go`) and refuses it, "
+    "`bundle validate` included; a warning here because CI often builds or downloads the files "
+    "in a step before, where lint may run first (with a `build`, the files are not checked).",
 )
 def artifact_no_files(ctx: TargetContext) -> Iterator[Finding]:
     for key, artifact in _artifacts(ctx):

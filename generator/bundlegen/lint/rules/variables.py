@@ -44,6 +44,15 @@ def undefined_variable(ctx: TargetContext) -> Iterator[Finding]:
                     path,
                     f"${{{ref}}}: no variable {p[1]!r} is defined under variables",
                 )
+    for name in ctx.values:
+        if name not in defined:
+            yield ctx.finding(
+                "undefined-variable",
+                ctx.bundle.root_file.root,
+                "variables",
+                f"--var sets {name!r}, which is not defined under variables",
+                at=(1, 1),
+            )
     merged = ctx.bundle.merged
     overrides = (
         merged.get("targets", ctx.target, "variables")
@@ -185,22 +194,22 @@ def variable_cycle(ctx: TargetContext) -> Iterator[Finding]:
 @rule(
     "required-variable",
     WARNING,
-    "A variable with no default and no lookup gets no value in a target (neither from "
-    "BUNDLE_VAR_<name> in lint's environment nor from the target's "
-    "`.databricks/bundle/<target>/variable-overrides.json`); the CLI needs --var then, which CI "
-    "may well pass, so this is a warning.",
+    "A variable with no default, no `value` and no lookup gets no value in a target: neither "
+    "from lint's `--var NAME=VALUE`, nor from `BUNDLE_VAR_<name>` in its environment, nor from "
+    "the target's `.databricks/bundle/<target>/variable-overrides.json`. The CLI refuses the "
+    "target then (`no value assigned to required variable`). A warning, as CI may pass `--var` "
+    "to the CLI and not to lint: give lint the same values to check them.",
 )
 def required_variable(ctx: TargetContext) -> Iterator[Finding]:
     overrides, _ = read_overrides(ctx)
     for name, definition in ctx.variables().items():
         if not definition.is_map:
             continue
-        if definition.get("default") is not None and definition.v["default"].v is not None:
+        if any(definition.get(k) is not None and definition.v[k].v is not None
+               for k in ("default", "value", "lookup")):
             continue
-        if definition.get("lookup") is not None and definition.v["lookup"].v is not None:
-            continue
-        if env_value(name) is not None or (overrides or {}).get(name) is not None:
-            continue  # BUNDLE_VAR_<name>, or the target's variable-overrides.json, gives it
+        if ctx.given(name) is not None or (overrides or {}).get(name) is not None:
+            continue  # --var, BUNDLE_VAR_<name> or the target's variable-overrides.json gives it
         # No target in the message: one finding then stands for every target that has it.
         yield ctx.finding(
             "required-variable",
@@ -243,17 +252,13 @@ def read_overrides(ctx: TargetContext) -> tuple[dict | None, str | None]:
     return data, None
 
 
-def env_value(name: str) -> str | None:
-    return os.environ.get(f"BUNDLE_VAR_{name}")
-
-
 @rule(
     "variable-overrides-file",
     ERROR,
     "The target's `.databricks/bundle/<target>/variable-overrides.json`, where the CLI reads "
     "variable values, is not a JSON object, or gives a mapping or list to a variable that is not "
-    "`type: complex` (or a plain value to one that is); or `BUNDLE_VAR_<name>` is set for a "
-    "complex variable, which the CLI does not take from the environment. The file's values win "
+    "`type: complex` (or a plain value to one that is); or `--var` or `BUNDLE_VAR_<name>` sets a "
+    "complex variable, which the CLI takes from neither. The file's values win "
     "over defaults and target values; only `--var` and `BUNDLE_VAR_<name>` win over them.",
 )
 def variable_overrides_file(ctx: TargetContext) -> Iterator[Finding]:
@@ -273,14 +278,15 @@ def variable_overrides_file(ctx: TargetContext) -> Iterator[Finding]:
         if not definition.is_map:
             continue
         complex_ = definition.get("type") is not None and definition.v["type"].v == "complex"
-        if env_value(name) is not None:
+        if ctx.given(name) is not None:
             if complex_:
+                how = "--var" if name in ctx.values else f"BUNDLE_VAR_{name}"
                 yield ctx.finding(
                     "variable-overrides-file",
                     definition,
                     f"variables.{name}",
-                    f"BUNDLE_VAR_{name} is set, but {name!r} is a complex variable, which the CLI "
-                    "does not take from the environment",
+                    f"{how} sets {name!r}, but it is a complex variable, which the CLI takes "
+                    "neither from --var nor from the environment",
                 )
             continue
         if definition.get("lookup") is not None or data is None or data.get(name) is None:
