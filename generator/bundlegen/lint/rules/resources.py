@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from bundlegen.lint import refs
 from bundlegen.lint.findings import ERROR, WARNING, Finding
-from bundlegen.lint.rules.registry import TargetContext, items, rule
+from bundlegen.lint.rules.registry import TargetContext, items, rule, text
 from bundlegen.lint.values import V, as_bool
 
 
@@ -135,11 +135,11 @@ def permission_overlap(ctx: TargetContext) -> Iterator[Finding]:
     if top is None or not top.is_seq:
         return
     wanted = {
-        (f, ctx.resolve(p.get(f)))
+        (f, name)
         for p in top.v
         if p.is_map
         for f in _PRINCIPALS
-        if p.get(f) is not None
+        if (name := text(ctx, p.get(f))) is not None
     }
     resources = ctx.view.get("resources")
     for rtype, group in resources.items() if resources is not None else []:
@@ -148,7 +148,7 @@ def permission_overlap(ctx: TargetContext) -> Iterator[Finding]:
             for i, p in enumerate(perms.v if perms is not None and perms.is_seq else []):
                 for f in _PRINCIPALS:
                     v = p.get(f) if p.is_map else None
-                    if v is not None and (f, ctx.resolve(v)) in wanted:
+                    if v is not None and (f, text(ctx, v)) in wanted:
                         yield ctx.finding(
                             "permission-overlap",
                             v,

@@ -56,8 +56,8 @@ def serving_duplicate_name(ctx: TargetContext) -> Iterator[Finding]:
         for i, item in enumerate(items):
             name_v = item.get("name")
             name = ctx.resolve(name_v)
-            if name_v is None or name is refs.UNRESOLVED or name is None:
-                continue
+            if name_v is None or not isinstance(name, str):
+                continue  # unset, unresolved, or not a name (the schema says so)
             if name in seen:
                 yield ctx.finding(
                     "serving-duplicate-name",

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from bundlegen.lint import refs
 from bundlegen.lint.findings import ERROR, WARNING, Finding
-from bundlegen.lint.rules.registry import TargetContext, rule
+from bundlegen.lint.rules.registry import TargetContext, rule, text
 from bundlegen.lint.values import as_bool, join
 
 
@@ -257,13 +257,13 @@ def run_as_unsupported(ctx: TargetContext) -> Iterator[Finding]:
         return
     if as_bool(ctx.resolve(ctx.get("experimental", "use_legacy_run_as"))):
         return  # the legacy mode skips the check (and warns of itself)
-    names = [ctx.resolve(run_as.get(f)) for f in ("service_principal_name", "user_name")]
-    identity = next((n for n in names if n not in ("", None)), None)
-    if identity is None:
+    fields = [run_as.get(f) for f in ("service_principal_name", "user_name")]
+    if all(f is None or ctx.resolve(f) in ("", None) for f in fields):
         return
+    identity = next((n for f in fields if (n := text(ctx, f))), None)
     if identity in {os.environ.get(n) for n in _DEPLOYER_VARIABLES} - {None, ""}:
         return  # the run_as identity deploys: every resource is supported
-    who = identity if isinstance(identity, str) else "the run_as identity"
+    who = identity or "the run_as identity"
     found = [(rtype, ctx.resources(rtype)) for rtype in _OWNED_BY_DEPLOYER]
     found.append(
         (
