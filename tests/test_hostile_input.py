@@ -191,3 +191,24 @@ def test_lint_fails_closed_on_a_bundle_it_could_not_check(tmp_path, monkeypatch,
     assert "could not check this bundle: RecursionError: maximum recursion depth exceeded" in result.stdout
     if fmt == "text":
         assert result.stdout.startswith("databricks.yml:1:1: error: ")
+
+
+@pytest.mark.parametrize("text", [
+    # A principal of the top-level permissions, and of a resource's, that is a list.
+    "permissions:\n  - level: CAN_VIEW\n    user_name: [a, b]\nresources:\n  jobs:\n    j:\n"
+    "      name: j\n      permissions:\n        - level: CAN_VIEW\n          user_name: [a, b]\n",
+    # A run_as identity that is a list, beside an endpoint.
+    "run_as:\n  user_name: [a, b]\nresources:\n  model_serving_endpoints:\n    e:\n      name: e\n",
+    # A served entity's name that is a list.
+    "resources:\n  model_serving_endpoints:\n    e:\n      name: e\n      config:\n"
+    "        served_entities:\n          - name: [a]\n            entity_name: m\n"
+    "          - name: [a]\n            entity_name: m\n",
+])
+def test_lint_takes_a_list_where_a_name_belongs_without_a_crash(tmp_path, monkeypatch, text):
+    """Found by replacing each value of the rules' test bundles with a list or a mapping."""
+    monkeypatch.setenv("BUNDLEGEN_DEBUG", "1")  # re-raise instead of an internal-error finding
+    (tmp_path / "databricks.yml").write_text("bundle:\n  name: odd\n" + text)
+    result = run("lint", str(tmp_path), "--format", "json")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    rules = {f["rule"] for f in json.loads(result.stdout)["findings"]}
+    assert "internal-error" not in rules and "wrong-type" in rules
