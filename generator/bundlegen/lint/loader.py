@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bundlegen.bundle.files import display_path, included_files, stray_yaml
+from bundlegen.bundle.syncglob import files_under
 from bundlegen.errors import InputError
 from bundlegen.lint.findings import ERROR, WARNING, Finding
 from bundlegen.lint.merging import environments_as_targets, merge, target_view
@@ -44,6 +45,12 @@ class Bundle:
 
     def view(self, target: str | None) -> dict[str, V]:
         return target_view(self, target)
+
+    @functools.cached_property
+    def all_files(self) -> list[str] | None:
+        """Every file under the bundle's folder, as the CLI lists them to match sync patterns
+        (None when there are too many to be worth it; walked once)."""
+        return files_under(self.root_file.path.parent, limit=200_000)
 
     @functools.cached_property
     def stray_files(self) -> list[Path]:

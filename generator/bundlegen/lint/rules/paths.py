@@ -9,7 +9,8 @@ import os
 from collections.abc import Iterator
 from urllib.parse import urlparse
 
-from bundlegen.lint.findings import ERROR, Finding
+from bundlegen.bundle import syncglob
+from bundlegen.lint.findings import ERROR, WARNING, Finding
 from bundlegen.lint.rules.registry import TargetContext, elements, items, job_tasks, rule
 from bundlegen.lint.values import V
 
@@ -206,3 +207,33 @@ def _is_notebook(local: str) -> bool:
     except OSError:
         return False
     return first.rstrip("\r\n").strip() == header
+
+
+@rule(
+    "sync-pattern-no-match",
+    WARNING,
+    "A `sync.include` or `sync.exclude` pattern matches no file under the bundle root (a "
+    "gitignore-style pattern, relative to the file that sets it, matched as the CLI matches it: "
+    "`validate_sync_patterns.go`). Checked where the bundle's sources are present.",
+)
+def sync_pattern_no_match(ctx: TargetContext) -> Iterator[Finding]:
+    entries = [(key, i, v) for key in ("exclude", "include")
+               for i, v in enumerate(elements(ctx.get("sync", key)))
+               if isinstance(v.v, str) and "${" not in v.v]
+    root = ctx.bundle.root_file.path.parent
+    if not entries or not has_sources(str(root)):
+        return
+    files = ctx.bundle.all_files
+    if files is None:
+        return
+    for key, i, v in entries:
+        defined_in = next((f.path for f in ctx.bundle.files if f.name == v.file), None)
+        at = defined_in or ctx.bundle.root_file.path
+        compiled = syncglob.pattern(syncglob.from_root(v.v, at, root))
+        if compiled is None or not any(compiled.search(f) for f in files):
+            yield ctx.finding(
+                "sync-pattern-no-match",
+                v,
+                f"sync.{key}[{i}]",
+                f"pattern {v.v} does not match any files",
+            )
