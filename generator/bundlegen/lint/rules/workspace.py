@@ -1,9 +1,10 @@
 """Where and how the bundle deploys: workspace paths, interpolation where the CLI cannot use it,
-the deployment engine and the presets."""
+the deployment engine, the presets and the CLI version the bundle asks for."""
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 
 from bundlegen.lint import refs
@@ -174,4 +175,29 @@ def invalid_pause_status(ctx: TargetContext) -> Iterator[Finding]:
             status,
             "presets.trigger_pause_status",
             f"trigger_pause_status {value!r} must be PAUSED or UNPAUSED",
+        )
+
+
+# The constraints the CLI takes, the format of requirements.txt (verify_cli_version.go).
+_VERSION = r"(\d+\.\d+\.\d+(\-\w+)?|\d+\.\d+.\*|\d+\.\*)"
+_OPERATOR = r"(>=|<=|>|<|!=)?"
+_CONSTRAINT = re.compile(rf"^{_OPERATOR} ?{_VERSION}(, {_OPERATOR} {_VERSION})?$", re.ASCII)
+
+
+@rule(
+    "cli-version-constraint",
+    ERROR,
+    "`bundle.databricks_cli_version` is not a constraint the CLI reads: one version (`0.250.0`, "
+    "`0.250.*`) or one or two comparisons (`>= 0.250.0, < 1.0.0`), each with one space after "
+    "the comma. Whether the CLI that deploys satisfies it depends on that CLI: not checked.",
+)
+def cli_version_constraint(ctx: TargetContext) -> Iterator[Finding]:
+    constraint = ctx.get("bundle", "databricks_cli_version")
+    value = ctx.resolve(constraint)
+    if isinstance(value, str) and value and not _CONSTRAINT.match(value):
+        yield ctx.finding(
+            "cli-version-constraint",
+            constraint,
+            "bundle.databricks_cli_version",
+            f"invalid version constraint {value!r}: write it as >= 0.0.0 or >= 0.0.0, <= 1.0.0",
         )
