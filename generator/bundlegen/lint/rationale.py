@@ -87,6 +87,8 @@ WHY: dict[str, str] = {
     "no file, so a step that builds or fetches the files must run before it.",
     "restricted-code-execution": "Restricted mode is how a platform team stops a bundle from "
     "running its own code on the deploying machine; such a bundle cannot deploy there at all.",
+    "wheel-wrapper-parameters": f"{_CLI_REFUSES} when it writes the wrapper notebook at "
+    "deploy: the notebook calls the entry point with one kind of parameters.",
     "cli-version-constraint": f"{_CLI_REFUSES}: it checks its own version against the "
     "constraint before anything else, and cannot read this one.",
     "sync-pattern-no-match": "A pattern that matches nothing does nothing: usually a typo, a "

@@ -144,3 +144,45 @@ def _has_local_library(task: V) -> bool:
                     return True
                 break  # the CLI reads the first library field that is set
     return False
+
+
+@rule(
+    "wheel-wrapper-parameters",
+    ERROR,
+    "With `experimental.python_wheel_wrapper` on, a `python_wheel_task` whose task installs a "
+    "library from the workspace (or from the bundle, uploaded there) sets both `parameters` "
+    "and `named_parameters`: the wrapper notebook passes one or the other "
+    "(trampoline/python_wheel.go), and the CLI refuses both.",
+)
+def wheel_wrapper_parameters(ctx: TargetContext) -> Iterator[Finding]:
+    if not as_bool(ctx.resolve(ctx.get("experimental", "python_wheel_wrapper"))):
+        return
+    to_volume = (text(ctx, ctx.get("workspace", "artifact_path")) or "").startswith("/Volumes/")
+    for key, job in ctx.resources("jobs"):
+        for i, task in enumerate(items(job, "tasks")):  # the wrapper skips for_each tasks
+            wheel_task = task.get("python_wheel_task")
+            both = [wheel_task.get(f) for f in ("parameters", "named_parameters")] if (
+                wheel_task is not None and wheel_task.is_map) else [None]
+            if any(v is None for v in both) or not any(
+                _in_workspace(ctx, lib, to_volume) for lib in elements(task.get("libraries"))
+            ):
+                continue
+            yield ctx.finding(
+                "wheel-wrapper-parameters",
+                both[1],
+                f"resources.jobs.{key}.tasks[{i}].python_wheel_task.named_parameters",
+                "the python wheel wrapper takes parameters or named_parameters, not both",
+            )
+
+
+def _in_workspace(ctx: TargetContext, library: V, to_volume: bool) -> bool:
+    """Whether a library is installed from a workspace path once the bundle is deployed
+    (libraries/path.go IsWorkspaceLibrary, local ones being uploaded to the artifact path)."""
+    for field in _LIBRARY_FIELDS:
+        path = text(ctx, library.get(field)) if library.is_map else None
+        if path is None:
+            continue
+        if path.startswith(("/Workspace/", "/Users/", "/Shared/")):
+            return True
+        return is_local_library(path) and not to_volume
+    return False
