@@ -87,6 +87,8 @@ WHY: dict[str, str] = {
     "no file, so a step that builds or fetches the files must run before it.",
     "restricted-code-execution": "Restricted mode is how a platform team stops a bundle from "
     "running its own code on the deploying machine; such a bundle cannot deploy there at all.",
+    "job-cluster-spec": "`bundle validate` passes with a warning, then `bundle deploy` fails "
+    "half way: the job is refused after the files are uploaded.",
     "wheel-wrapper-parameters": f"{_CLI_REFUSES} when it writes the wrapper notebook at "
     "deploy: the notebook calls the entry point with one kind of parameters.",
     "cli-version-constraint": f"{_CLI_REFUSES}: it checks its own version against the "

@@ -94,3 +94,25 @@ declare(
     "does not define: the CLI warns (or says nothing), the Jobs API refuses the job when it is "
     "deployed.",
 )
+
+
+@rule(
+    "job-cluster-spec",
+    ERROR,
+    "A job's `job_clusters` entry has no `new_cluster` (in any target). The CLI only warns that "
+    "the field is required, but the Jobs API refuses the job at deploy (with the direct "
+    "engine, `Shared job cluster feature is only supported in multi-task jobs`; with Terraform, "
+    "`Insufficient new_cluster blocks`).",
+)
+def job_cluster_spec(ctx: TargetContext) -> Iterator[Finding]:
+    for key, job in ctx.resources("jobs"):
+        for i, cluster in enumerate(items(job, "job_clusters")):
+            spec = cluster.get("new_cluster")
+            if spec is None or spec.v is None:  # `new_cluster:` left empty is absent too
+                yield ctx.finding(
+                    "job-cluster-spec",
+                    cluster,
+                    f"resources.jobs.{key}.job_clusters[{i}]",
+                    "this job cluster has no new_cluster: the Jobs API refuses a job cluster "
+                    "without its cluster spec",
+                )
