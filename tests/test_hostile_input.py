@@ -212,3 +212,13 @@ def test_lint_takes_a_list_where_a_name_belongs_without_a_crash(tmp_path, monkey
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     rules = {f["rule"] for f in json.loads(result.stdout)["findings"]}
     assert "internal-error" not in rules and "wrong-type" in rules
+
+
+def test_lint_does_not_read_a_named_pipe_that_looks_like_configuration(tmp_path):
+    """not-included reads the YAML files no include matches: a FIFO among them would block."""
+    import os
+
+    (tmp_path / "databricks.yml").write_text("bundle:\n  name: piped\n")
+    os.mkfifo(tmp_path / "jobs.yml")
+    result = run("lint", str(tmp_path), "--format", "json")
+    assert result.exit_code == 0, result.output

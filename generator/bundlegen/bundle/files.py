@@ -127,6 +127,9 @@ def stray_yaml(root: Path, included: set[Path]) -> list[Path]:
         )
         for name in sorted(files):
             path = here / name
-            if name.endswith((".yml", ".yaml")) and path.resolve() not in included:
+            # Regular files only: reading a named pipe called x.yml would never end.
+            if name.endswith((".yml", ".yaml")) and path.is_file() and (
+                path.resolve() not in included
+            ):
                 found.append(path)
     return found
