@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from support import make_spec
 
-from bundlegen.project.renderdiff import add_runs, remove_runs, yaml_runs
 from bundlegen.project.template import build_answers, render
+from bundlegen.project.yamldiff import add_runs, remove_runs, yaml_runs
 from bundlegen.yaml.doc import Doc
 
 SPECS = [

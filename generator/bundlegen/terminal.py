@@ -1,8 +1,8 @@
 """The questions of interactive `bundlegen new` on the terminal.
 
-Beside cli.py, the one other module that talks to the person at the keyboard: what to ask and
-what an answer means is bundlegen.project.interview's; this module reads the answers, shows
-the refusals and the spec, and asks before anything is written.
+Beside the cli/ package, the one other module that talks to the person at the keyboard: what
+to ask and what an answer means is bundlegen.project.interview's; this module reads the
+answers, shows the refusals and the spec, and asks before anything is written.
 """
 
 from __future__ import annotations

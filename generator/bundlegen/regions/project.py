@@ -2,9 +2,10 @@
 
 The project's spec is its bundlegen.yml. add-region renders the template for the spec and for
 the spec plus the region, and makes the difference (new targets, list items, files, lines)
-to the user's files with renderdiff; remove-region does the reverse. So the template stays
-the one description of what a region is (docs/decisions/regions-by-render-diff.md), and an
-unedited project after add-region is exactly what `bundlegen new` makes from the new spec.
+to the user's files with yamldiff and textdiff; remove-region does the reverse. So the
+template stays the one description of what a region is
+(docs/decisions/regions-by-render-diff.md), and an unedited project after add-region is
+exactly what `bundlegen new` makes from the new spec.
 """
 
 from __future__ import annotations
@@ -18,19 +19,17 @@ from bundlegen.bundle.model import endpoints, read_bundle
 from bundlegen.edit import Edit, FileChange, read_text, region_edit
 from bundlegen.errors import InputError, InputErrors, Location, RefusedEdit
 from bundlegen.project.folder import PROJECT, SERVING, SPEC_FILE
-from bundlegen.project.renderdiff import (
+from bundlegen.project.spec import load_spec
+from bundlegen.project.template import build_answers, project_of, render_spec
+from bundlegen.project.textdiff import add_hunks, remove_hunks, text_hunks
+from bundlegen.project.yamldiff import (
     NotAdditive,
-    add_hunks,
     add_runs,
     check_added,
     check_removed,
-    remove_hunks,
     remove_runs,
-    text_hunks,
     yaml_runs,
 )
-from bundlegen.project.spec import load_spec
-from bundlegen.project.template import build_answers, project_of, render_spec
 from bundlegen.yaml import verify
 from bundlegen.yaml.doc import Doc
 

@@ -19,14 +19,9 @@ from bundlegen.edit import Edit, read_text
 from bundlegen.errors import RefusedEdit
 from bundlegen.project import specedit
 from bundlegen.project.folder import PROJECT, SERVING, SPEC_FILE
-from bundlegen.project.renderdiff import (
-    NotSameShape,
-    apply_text_changes,
-    apply_value_changes,
-    text_changes,
-    value_changes,
-)
 from bundlegen.project.template import render_spec
+from bundlegen.project.textdiff import apply_text_changes, text_changes
+from bundlegen.project.valuediff import NotSameShape, apply_value_changes, value_changes
 from bundlegen.traffic.endpoints import Plan
 from bundlegen.yaml import tree as yamltree
 from bundlegen.yaml.doc import Doc

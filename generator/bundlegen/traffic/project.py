@@ -5,9 +5,10 @@ Every command works out the new spec first (bundlegen.yml is what the template r
 then the same change three ways: the spec's text (specedit), the serving bundle's text at node
 positions (endpoints: numbers replaced, entries copied or deleted), and the values the template
 derives from the spec in other files (the deployment job's `aliases`, `ramp`, `promote` and
-`shadow` parameters, say), carried over from the difference of two renders (renderdiff). The
-whole plan is first made on the render of the old spec and must give the render of the new
-one exactly, so an unedited project stays what `bundlegen new` makes from its bundlegen.yml.
+`shadow` parameters, say), carried over from the difference of two renders (valuediff,
+textdiff). The whole plan is first made on the render of the old spec and must give the
+render of the new one exactly, so an unedited project stays what `bundlegen new` makes from
+its bundlegen.yml.
 """
 
 from __future__ import annotations
