@@ -19,6 +19,7 @@ from bundlegen.lint import refs
 from bundlegen.lint.findings import ERROR, WARNING, Finding
 from bundlegen.lint.rules.paths import has_sources
 from bundlegen.lint.rules.registry import TargetContext, rule
+from bundlegen.yaml import tree
 
 # With a .dbalert.json, only these fields may be set in the YAML (the file holds the rest).
 ALERT_YAML_FIELDS = ("warehouse_id", "display_name", "file_path", "permissions", "lifecycle")
@@ -78,7 +79,6 @@ def _alert_file_problem(ctx: TargetContext, name: str, folder: str) -> str | Non
     return None
 
 
-
 _RESOURCES_KEY = re.compile(r"^resources:", re.M)
 _RESOURCE_TYPE = re.compile(r"[a-z][a-z_]*s")  # jobs, pipelines, model_serving_endpoints, ...
 
@@ -94,7 +94,10 @@ _RESOURCE_TYPE = re.compile(r"[a-z][a-z_]*s")  # jobs, pipelines, model_serving_
 def not_included(ctx: TargetContext) -> Iterator[Finding]:
     root = ctx.bundle.root_file.path.parent
     for path in ctx.bundle.stray_files:
-        stat = path.stat()
+        try:
+            stat = path.stat()
+        except OSError:
+            continue  # gone since the folder was listed
         at = _defines_resources(path, stat.st_mtime_ns, stat.st_size)
         if at is None:
             continue
@@ -111,8 +114,6 @@ def not_included(ctx: TargetContext) -> Iterator[Finding]:
 @functools.lru_cache(maxsize=1024)
 def _defines_resources(path: Path, mtime_ns: int, size: int) -> tuple[int, int] | None:
     """Line and column of a file's top-level `resources` key if it holds bundle resources."""
-    from bundlegen.yaml import tree
-
     if size > 1 << 20:
         return None
     try:
