@@ -155,6 +155,8 @@ def test_var_gives_a_variable_its_value_and_one_without_a_value_is_bad_usage():
     bad = run(path, "--var", "catalog")
     assert bad.exit_code == 2
     assert bad.stderr == "error: --var: expected NAME=VALUE, got 'catalog'\n"
+    twice = run(path, "--var", "catalog=dev", "--var", "catalog=prod")
+    assert (twice.exit_code, twice.stderr) == (2, "error: --var: 'catalog' is given twice\n")
 
 
 def test_a_schema_file_that_is_not_json_is_bad_usage(tmp_path):

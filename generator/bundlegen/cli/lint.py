@@ -56,10 +56,11 @@ def lint(
     from bundlegen.lint.selection import from_options
 
     selection = from_options(select, extend_select, ignore)
+    values = _var_values(var)
     schema = load_schema(bundle_schema)
     if schema.note:
         click.echo(f"note: {schema.note}", err=True)
-    result = lint_paths(list(paths) or [Path(".")], schema, target, selection, _var_values(var))
+    result = lint_paths(list(paths) or [Path(".")], schema, target, selection, values)
     if strict:
         result.findings = make_strict(result.findings)
     click.echo(REPORTERS[fmt](result), nl=False)
@@ -76,5 +77,7 @@ def _var_values(assignments: tuple[str, ...]) -> dict[str, str]:
         name, sep, value = assignment.partition("=")
         if not sep or not name:
             raise InputError(f"expected NAME=VALUE, got {assignment!r}", field="--var")
+        if name in values:  # as the CLI, which refuses to assign a variable twice
+            raise InputError(f"{name!r} is given twice", field="--var")
         values[name] = value
     return values
