@@ -58,9 +58,12 @@ def insert_first_line(path: Path, line: str) -> None:
 
 def old_bundlegen(tree: Path, *args, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the bundlegen of `tree`, in its own process."""
-    # its own domain package too (template/bundlegen_model), where the tree has one
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tree / "template"),
-                                                       str(tree / "generator")])}
+    # its own domain package too (template/bundlegen_model), where the tree has one; and a
+    # temporary folder of its own, where an older bundlegen leaves Cookiecutter's hook files
+    scratch = tree / ".tmp"
+    scratch.mkdir(exist_ok=True)
+    env = {**os.environ, "TMPDIR": str(scratch),
+           "PYTHONPATH": os.pathsep.join([str(tree / "template"), str(tree / "generator")])}
     run = subprocess.run([sys.executable, "-m", "bundlegen", *map(str, args)], env=env,
                          capture_output=True, text=True, cwd=cwd)
     assert run.returncode == 0, run.stderr
