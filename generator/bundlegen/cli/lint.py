@@ -28,7 +28,7 @@ LINT_FORMATS = ("text", "json", "github", "sarif", "junit")  # bundlegen.lint.re
 @click.option("--select", multiple=True, metavar="RULES",
               help="Run only these rules (comma-separated ids; replaces the config's select).")
 @click.option("--extend-select", multiple=True, metavar="RULES",
-              help="Also run these rules (e.g. rules that are off by default).")
+              help="Also run these rules, beside those select names.")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Do not run these rules.")
 @click.option("--var", "var", multiple=True, metavar="NAME=VALUE",
               help="A variable's value, as `databricks bundle validate --var` takes it "

@@ -2,8 +2,8 @@
 a pyproject.toml or the `[lint]` section of a `.bundlegen.toml` (the nearest one at or above the
 bundle root), and `# bundlegen: ignore[rule-id]` comments in the bundle's files.
 
-    select         the rules to run, instead of the default set
-    extend-select  rules to run besides the default set (the rules that are off by default)
+    select         the rules to run, instead of every rule
+    extend-select  rules to run besides those `select` names (the config's select, say)
     ignore         rules not to run (wins over both)
 
 The command line wins over the config file for `select`; `extend-select` and `ignore` add up.
