@@ -10,8 +10,11 @@ lint reports a yaml-syntax error there and exits 1.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -216,11 +219,6 @@ def test_lint_takes_a_list_where_a_name_belongs_without_a_crash(tmp_path, monkey
 
 def test_lint_does_not_read_a_named_pipe_that_looks_like_configuration(tmp_path):
     """not-included reads the YAML files no include matches: a FIFO among them would block."""
-    import os
-
-    import subprocess
-    import sys
-
     (tmp_path / "databricks.yml").write_text("bundle:\n  name: piped\n")
     os.mkfifo(tmp_path / "jobs.yml")
     # In a process of its own, so that a regression fails here instead of hanging the suite.
