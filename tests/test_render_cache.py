@@ -52,4 +52,5 @@ def test_a_render_leaves_nothing_in_the_temporary_folder(tmp_path):
         done = subprocess.run([sys.executable, "-m", "bundlegen", *args], env=env,
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
+    assert_valid_project(tmp_path / "fraud_detection")
     assert list(scratch.iterdir()) == []

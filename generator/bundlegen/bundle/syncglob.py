@@ -60,10 +60,10 @@ def clean(path: str) -> str:
     return "/" + cleaned.lstrip("/") if cleaned.startswith("//") else cleaned
 
 
-def from_root(value: str, defined_in: Path, root: Path) -> str:
+def from_root(value: str, folder: Path, root: Path) -> str:
     """A pattern as the CLI checks it: joined to the folder of the file that sets it, relative
     to the bundle root (rewrite_sync_paths.go), without its `!`, cleaned (fileset.NewGlobSet)."""
-    rel = os.path.relpath(defined_in.parent, root).replace(os.sep, "/")
+    rel = os.path.relpath(folder, root).replace(os.sep, "/")
     joined = clean(f"{rel}/{value}")  # Go's filepath.Join: an absolute value is joined too
     return clean(joined.removeprefix("!"))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import glob
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlparse
 
 from bundlegen.bundle import syncglob
@@ -227,9 +228,7 @@ def sync_pattern_no_match(ctx: TargetContext) -> Iterator[Finding]:
     if files is None:
         return
     for key, i, v in entries:
-        defined_in = next((f.path for f in ctx.bundle.files if f.name == v.file), None)
-        at = defined_in or ctx.bundle.root_file.path
-        compiled = syncglob.pattern(syncglob.from_root(v.v, at, root))
+        compiled = syncglob.pattern(syncglob.from_root(v.v, Path(ctx.folder_of(v)), root))
         if compiled is None or not any(compiled.search(f) for f in files):
             yield ctx.finding(
                 "sync-pattern-no-match",

@@ -135,15 +135,18 @@ def _spark_version(ctx: TargetContext, cluster: V | None) -> object:
     return None
 
 
+def _library_path(library: V) -> str | None:
+    """The path a library installs from: its first field that is set (helpers.go libraryPath)."""
+    for field in _LIBRARY_FIELDS:
+        v = library.get(field) if library.is_map else None
+        if v is not None and isinstance(v.v, str) and v.v:
+            return v.v
+    return None
+
+
 def _has_local_library(task: V) -> bool:
-    for lib in items(task, "libraries"):
-        for field in _LIBRARY_FIELDS:
-            v = lib.get(field)
-            if v is not None and isinstance(v.v, str) and v.v:
-                if is_local_library(v.v):
-                    return True
-                break  # the CLI reads the first library field that is set
-    return False
+    return any(is_local_library(path) for lib in items(task, "libraries")
+               if (path := _library_path(lib)) is not None)
 
 
 @rule(
@@ -164,7 +167,7 @@ def wheel_wrapper_parameters(ctx: TargetContext) -> Iterator[Finding]:
             both = [wheel_task.get(f) for f in ("parameters", "named_parameters")] if (
                 wheel_task is not None and wheel_task.is_map) else [None]
             if any(v is None for v in both) or not any(
-                _in_workspace(ctx, lib, to_volume) for lib in elements(task.get("libraries"))
+                _in_workspace(lib, to_volume) for lib in elements(task.get("libraries"))
             ):
                 continue
             yield ctx.finding(
@@ -175,14 +178,12 @@ def wheel_wrapper_parameters(ctx: TargetContext) -> Iterator[Finding]:
             )
 
 
-def _in_workspace(ctx: TargetContext, library: V, to_volume: bool) -> bool:
+def _in_workspace(library: V, to_volume: bool) -> bool:
     """Whether a library is installed from a workspace path once the bundle is deployed
     (libraries/path.go IsWorkspaceLibrary, local ones being uploaded to the artifact path)."""
-    for field in _LIBRARY_FIELDS:
-        path = text(ctx, library.get(field)) if library.is_map else None
-        if path is None:
-            continue
-        if path.startswith(("/Workspace/", "/Users/", "/Shared/")):
-            return True
-        return is_local_library(path) and not to_volume
-    return False
+    path = _library_path(library)
+    if path is None:
+        return False
+    return path.startswith(("/Workspace/", "/Users/", "/Shared/")) or (
+        is_local_library(path) and not to_volume
+    )
